@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const EXAMPLE_SECRET = 'change-me-to-a-long-random-string';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(8005),
+  HOST: z.string().default('0.0.0.0'),
+  MONGO_URL: z.string().url().optional(),
+  SESSION_SECRET: z.string().min(16).default(EXAMPLE_SECRET),
+  TRUST_PROXY: z.string().default('false'),
+  UPLOAD_DIR: z.string().default('uploads'),
+  DATA_DIR: z.string().default('data'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Time a room survives after its last person left, so a refresh does not destroy it. */
+  ROOM_GRACE_MS: int(10_000),
+  /** Time between a person's last tab leaving and their `exit` (must stay under 3 s). */
+  PRESENCE_GRACE_MS: int(1_500),
+  /** A seat taken by a page load but never backed by a live tab is released after this. */
+  SEAT_TTL_MS: int(60_000, 1_000),
+  SWEEP_INTERVAL_MS: int(15_000, 100),
+  /** "X is typing…" clears itself after this much silence. */
+  TYPING_TIMEOUT_MS: int(5_000, 100),
+  PASSWORD_ATTEMPTS_PER_MINUTE: int(10, 1),
+  /** Messages (text or GIF) one person may send in any 10 seconds. */
+  MESSAGES_PER_10S: int(30, 1),
+  MAX_GIF_BYTES: int(5 * 1024 * 1024, 1),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+/** Parses the environment once; a bad value stops startup naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`invalid ${issue?.path.join('.') ?? 'config'}: ${issue?.message ?? ''}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && config.SESSION_SECRET === EXAMPLE_SECRET) {
+    throw new ConfigError('SESSION_SECRET is the example value: set a long random secret');
+  }
+  return Object.freeze(config);
+}
+
+export class ConfigError extends Error {}
+
+/** Config for tests and tools: defaults plus overrides, never read from process.env. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({
+    ...schema.parse({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    ...overrides,
+  });
+}

@@ -1,0 +1,37 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { Banned, NotFound, RoomFull, RoomNotFound, toAppError } from '../errors';
+import type { Logger } from '../logger';
+import { redirectAfterSave, setFlash, wantsJson } from './request';
+
+export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound('page not found'));
+
+/** The only place errors become responses: JSON or a page, a safe message, never a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    const error = toAppError(err);
+    if (error.status >= 500) {
+      logger.error('request failed', {
+        method: req.method,
+        path: req.path,
+        err: err instanceof Error ? err.stack : String(err),
+      });
+    }
+    if (res.headersSent) return next(err);
+    if (wantsJson(req)) {
+      return res
+        .status(error.status)
+        .json({ ok: false, error: { code: error.code, message: error.message } });
+    }
+    // Pages that cannot be entered send people back to the lobby with a one-time notice.
+    const backToLobby =
+      error instanceof RoomNotFound || error instanceof RoomFull || error instanceof Banned;
+    if (req.method === 'GET' && backToLobby && req.session) {
+      setFlash(req, error.message);
+      return void redirectAfterSave(req, res, '/').catch(() => res.redirect(303, '/'));
+    }
+    res.status(error.status).render(error.status === 404 ? '404.njk' : 'error.njk', {
+      status: error.status,
+      message: error.message,
+    });
+  };
+}

@@ -1,0 +1,101 @@
+import express, { Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import mongoose from 'mongoose';
+import type { Config } from '../config';
+import { NotFound, TooManyRequests } from '../errors';
+import { ensurePid } from '../lib/identity';
+import type { ChatService } from '../services/chat.service';
+import type { RoomService } from '../services/room.service';
+import { roomController } from './room.controller';
+import { saveSession } from './request';
+import { csrf } from './security';
+import { GIF_NAME, gifUpload } from './upload';
+
+export interface RouteDependencies {
+  config: Config;
+  rooms: RoomService;
+  chat: ChatService;
+}
+
+export function routes({ config, rooms, chat }: RouteDependencies): Router {
+  const router = Router();
+  const room = roomController({ rooms, chat });
+  const uploadDir = config.UPLOAD_DIR;
+
+  const passwordAttempts = rateLimit({
+    windowMs: 60_000,
+    limit: config.PASSWORD_ATTEMPTS_PER_MINUTE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}:${String(req.params.id)}`,
+    handler: (_req, _res, next) => next(new TooManyRequests()),
+  });
+
+  // Flood guard per person (session), generous enough for real conversation.
+  const messages = rateLimit({
+    windowMs: 10_000,
+    limit: config.MESSAGES_PER_10S,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => req.sessionID ?? ipKeyGenerator(req.ip ?? ''),
+    handler: (_req, _res, next) =>
+      next(new TooManyRequests('slow down: too many messages at once')),
+  });
+
+  router.get('/healthz', (_req, res) => {
+    const db = mongoose.connection.readyState === 1 ? 'up' : 'down';
+    res
+      .status(db === 'up' ? 200 : 503)
+      .json({ status: db === 'up' ? 'ok' : 'degraded', db, rooms: rooms.list().length });
+  });
+
+  router.get('/gif/:name', (req, res, next) => {
+    const name = req.params.name;
+    if (!GIF_NAME.test(name)) return next(new NotFound('no such GIF'));
+    res.sendFile(
+      name,
+      {
+        root: uploadDir,
+        dotfiles: 'deny',
+        maxAge: '365d',
+        immutable: true,
+        headers: { 'Content-Type': 'image/gif' },
+      },
+      (err) => err && next(new NotFound('no such GIF')),
+    );
+  });
+
+  router.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  router.use(express.json({ limit: '16kb' }));
+  router.use(async (req, res, next) => {
+    // Pages give a visitor their identity and token once; later requests reuse them unchanged
+    // (generateToken returns the stored token), so a form shown again after an error still posts.
+    const fresh = req.method === 'GET' && (ensurePid(req.session) || !req.session.csrfToken);
+    if (req.method === 'GET' || req.session.csrfToken) {
+      res.locals.csrfToken = csrf.generateToken(req);
+    }
+    // A new visitor's session is stored before the page goes out: its script opens a socket at
+    // once, and that handshake must find the session.
+    if (fresh) await saveSession(req);
+    next();
+  });
+  router.use(csrf.csrfSynchronisedProtection);
+
+  router.get('/', room.lobby);
+  router.get('/room', room.newRoomForm);
+  router.post('/room', room.create);
+  router.get('/room/:id', room.enter);
+  router.post('/room/:id/password', passwordAttempts, room.unlock);
+  router.get('/room/:id/chats', room.history);
+  router.post('/room/:id/chat', messages, room.send);
+  router.post(
+    '/room/:id/gif',
+    messages,
+    room.requireParticipant,
+    gifUpload(uploadDir, config.MAX_GIF_BYTES),
+    room.gif,
+  );
+  router.delete('/room/:id', room.remove);
+  return router;
+}

@@ -1,0 +1,147 @@
+import type { Request, RequestHandler } from 'express';
+import { en, type Dictionary } from './en';
+import { ko } from './ko';
+
+export const LANGS = ['en', 'ko'] as const;
+export type Lang = (typeof LANGS)[number];
+export const LANG_COOKIE = 'lang';
+
+const DICTIONARIES: Record<Lang, Dictionary> = { en, ko };
+const NAMES: Record<Lang, string> = { en: 'English', ko: '한국어' };
+const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+export const isLang = (value: unknown): value is Lang => LANGS.includes(value as Lang);
+
+export type Params = Record<string, string | number | undefined>;
+
+/** What templates get in res.locals besides `lang`. */
+export interface Translator {
+  /** `t('chat.send')`, `t('password.body', { title })`: falls back to English, then to the key. */
+  t(key: string, params?: Params): string;
+  /** A server message that is safe to show (flash, field errors), translated when it is a known one. */
+  tm(message: unknown): string;
+  /** A system message's text ("X joined") in this language. */
+  system(text: unknown): string;
+  /** "5 minutes ago" for an ISO date: relative, so it needs no time zone. */
+  ago(iso: unknown, now?: number): string;
+}
+
+const fill = (text: string, params: Params = {}) =>
+  text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
+
+function lookup(dict: Dictionary, key: string): string | undefined {
+  const dot = key.indexOf('.');
+  const sections = dict as unknown as Record<string, Record<string, unknown>>;
+  const [name, entry] = [key.slice(0, dot), key.slice(dot + 1)];
+  if (dot < 0 || !Object.hasOwn(sections, name) || !Object.hasOwn(sections[name] ?? {}, entry))
+    return undefined;
+  const value = sections[name]?.[entry];
+  return typeof value === 'string' ? value : undefined;
+}
+
+const SYSTEM = [
+  { pattern: /^(.+) joined$/s, key: 'client.joined' },
+  { pattern: /^(.+) left$/s, key: 'client.left' },
+];
+
+export function translator(lang: Lang): Translator {
+  const dict = DICTIONARIES[lang];
+  const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const t = (key: string, params?: Params) =>
+    fill(lookup(dict, key) ?? lookup(en, key) ?? key, params);
+  return {
+    t,
+    tm: (message) => {
+      const text = String(message ?? '');
+      return Object.hasOwn(dict.server, text)
+        ? ((dict.server as Record<string, string>)[text] ?? text)
+        : text;
+    },
+    system: (text) => {
+      const value = String(text ?? '');
+      for (const { pattern, key } of SYSTEM) {
+        const match = pattern.exec(value);
+        if (match) return t(key, { name: match[1] });
+      }
+      return value;
+    },
+    ago: (iso, now = Date.now()) => {
+      const then = new Date(String(iso)).getTime();
+      if (Number.isNaN(then)) return '';
+      const seconds = Math.round((then - now) / 1000);
+      if (Math.abs(seconds) < 45) return t('client.justNow');
+      const minutes = Math.round(seconds / 60);
+      if (Math.abs(minutes) < 60) return relative.format(minutes, 'minute');
+      const hours = Math.round(minutes / 60);
+      if (Math.abs(hours) < 24) return relative.format(hours, 'hour');
+      return relative.format(Math.round(hours / 24), 'day');
+    },
+  };
+}
+
+/** The strings the browser scripts need, as the JSON the layout puts in a meta tag. */
+const CLIENT_JSON: Record<Lang, string> = Object.fromEntries(
+  LANGS.map((lang) => [
+    lang,
+    JSON.stringify({ lang, strings: DICTIONARIES[lang].client, server: DICTIONARIES[lang].server }),
+  ]),
+) as Record<Lang, string>;
+
+const TRANSLATORS: Record<Lang, Translator> = Object.fromEntries(
+  LANGS.map((lang) => [lang, translator(lang)]),
+) as Record<Lang, Translator>;
+
+function cookieLang(req: Request): Lang | undefined {
+  const match = /(?:^|;\s*)lang=([^;]*)/.exec(req.headers.cookie ?? '');
+  const value = match?.[1]?.trim();
+  return isLang(value) ? value : undefined;
+}
+
+/** The language of a request: the remembered choice, else the browser's Accept-Language, else English. */
+export function languageOf(req: Request): Lang {
+  const chosen = cookieLang(req);
+  if (chosen) return chosen;
+  const accepted = req.acceptsLanguages(...LANGS);
+  return isLang(accepted) ? accepted : 'en';
+}
+
+/**
+ * Sets `res.locals.lang`, `t`, `tm`, `system`, `ago`, `languages` and `i18nJson` for templates, and
+ * handles the switcher: `GET ...?lang=ko` remembers the choice in a cookie and redirects to the
+ * same address without it. Mount it before anything that can render a page (error pages included).
+ */
+export function i18n(): RequestHandler {
+  return (req, res, next) => {
+    const wanted = typeof req.query.lang === 'string' ? req.query.lang : undefined;
+    if (wanted !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      const url = new URL(req.originalUrl, 'http://local');
+      url.searchParams.delete('lang');
+      if (isLang(wanted)) {
+        res.cookie(LANG_COOKIE, wanted, {
+          maxAge: YEAR_MS,
+          sameSite: 'lax',
+          httpOnly: true,
+          secure: req.secure,
+          path: '/',
+        });
+      }
+      // Collapse leading slashes so "//evil.example/?lang=ko" cannot become an off-site redirect.
+      return res.redirect(303, `/${url.pathname.replace(/^\/+/, '')}${url.search}`);
+    }
+    const lang = languageOf(req);
+    const translate = TRANSLATORS[lang];
+    Object.assign(res.locals, {
+      lang,
+      t: translate.t,
+      tm: translate.tm,
+      system: translate.system,
+      ago: translate.ago,
+      languages: LANGS.map((code) => ({ code, name: NAMES[code], current: code === lang })),
+      i18nJson: CLIENT_JSON[lang],
+    });
+    next();
+  };
+}

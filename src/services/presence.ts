@@ -1,0 +1,72 @@
+/**
+ * Which sockets each person has open in each room, in this process. A person is present while at
+ * least one of their tabs is; `onGone` fires once their last tab has been gone for `graceMs`, so a
+ * refresh or a quick reconnect does not look like leaving.
+ */
+export class Presence {
+  private readonly rooms = new Map<string, Map<string, Set<string>>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(
+    private readonly graceMs: number,
+    private readonly onGone: (room: string, session: string) => void,
+  ) {}
+
+  /** Adds a socket; returns true when it is the person's first live tab in the room. */
+  attach(room: string, session: string, socketId: string): boolean {
+    clearTimeout(this.timers.get(`${room}\n${session}`));
+    this.timers.delete(`${room}\n${session}`);
+    let people = this.rooms.get(room);
+    if (!people) this.rooms.set(room, (people = new Map()));
+    let sockets = people.get(session);
+    if (!sockets) people.set(session, (sockets = new Set()));
+    const first = sockets.size === 0;
+    sockets.add(socketId);
+    return first;
+  }
+
+  detach(room: string, session: string, socketId: string): void {
+    // Sockets closing during shutdown are not people leaving.
+    if (this.closed) return;
+    const sockets = this.rooms.get(room)?.get(session);
+    if (!sockets?.delete(socketId) || sockets.size > 0) return;
+    const key = `${room}\n${session}`;
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        const people = this.rooms.get(room);
+        if (people?.get(session)?.size) return;
+        people?.delete(session);
+        if (people?.size === 0) this.rooms.delete(room);
+        this.onGone(room, session);
+      }, this.graceMs),
+    );
+  }
+
+  /** Forgets a person at once (kicked, room removed) without calling `onGone`. */
+  drop(room: string, session?: string): void {
+    if (session === undefined) {
+      for (const s of this.rooms.get(room)?.keys() ?? []) this.drop(room, s);
+      this.rooms.delete(room);
+      return;
+    }
+    clearTimeout(this.timers.get(`${room}\n${session}`));
+    this.timers.delete(`${room}\n${session}`);
+    this.rooms.get(room)?.delete(session);
+  }
+
+  isLive(room: string, session: string): boolean {
+    return (
+      (this.rooms.get(room)?.get(session)?.size ?? 0) > 0 || this.timers.has(`${room}\n${session}`)
+    );
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.rooms.clear();
+  }
+}

@@ -1,0 +1,49 @@
+/** A room as the lobby shows it: never its password or hash, only whether it is secret. */
+export interface RoomView {
+  _id: string;
+  title: string;
+  max: number;
+  secret: boolean;
+  size: number;
+  /** The owner's colour, as the classic app shows it. */
+  owner: string;
+  ownerPid: string;
+  ownerNick?: string;
+  createdAt: string;
+}
+
+/** A message as browsers receive it (chat event, history JSON, rendered history). */
+export interface ChatMessage {
+  _id: string;
+  room: string;
+  seq: number;
+  user: string;
+  pid?: string;
+  nick?: string;
+  chat?: string;
+  gif?: string;
+  to?: string;
+  createdAt: string;
+}
+
+export interface Participant {
+  pid: string;
+  user: string;
+  nick?: string;
+  owner: boolean;
+  since: string;
+}
+
+/** How services announce changes; the socket layer implements it, tests can record it. */
+export interface Notifier {
+  roomCreated(room: RoomView): void;
+  roomUpdated(room: RoomView): void;
+  roomRemoved(roomId: string): void;
+  chat(roomId: string, message: ChatMessage): void;
+  system(roomId: string, kind: 'join' | 'exit', message: ChatMessage): void;
+  whisper(roomId: string, message: ChatMessage, pids: string[]): void;
+  participants(roomId: string, list: Participant[]): void;
+  owner(roomId: string, pid: string): void;
+  kicked(roomId: string, pid: string, reason: string): void;
+  typing(roomId: string, from: Pick<Participant, 'pid' | 'user' | 'nick'>, typing: boolean): void;
+}

@@ -1,0 +1,53 @@
+import type { ChatMessage, Participant, RoomView } from '../services/types';
+
+/** Acknowledgement of every browser → server event that can be refused. */
+export type Result<T> =
+  { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+export type Ack<T> = (result: Result<T>) => void;
+
+export interface LobbyServerToClient {
+  newRoom: (room: RoomView) => void;
+  removeRoom: (roomId: string) => void;
+  roomUpdate: (
+    room: Pick<RoomView, '_id' | 'size' | 'max' | 'owner' | 'ownerPid' | 'ownerNick'>,
+  ) => void;
+}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface LobbyClientToServer {}
+
+export interface JoinData {
+  room: string;
+  pid: string;
+  user: string;
+  nick?: string;
+  owner: boolean;
+  participants: Participant[];
+}
+
+export interface ChatServerToClient {
+  join: (message: ChatMessage) => void;
+  exit: (message: ChatMessage) => void;
+  chat: (message: ChatMessage) => void;
+  whisper: (message: ChatMessage) => void;
+  participants: (list: Participant[]) => void;
+  typing: (who: { pid: string; user: string; nick?: string; typing: boolean }) => void;
+  owner: (owner: { pid: string }) => void;
+  kicked: (info: { room: string; reason: string }) => void;
+  removeRoom: (roomId: string) => void;
+}
+
+export interface ChatClientToServer {
+  join: (room: unknown, ack?: Ack<JoinData>) => void;
+  leave: (ack?: Ack<null>) => void;
+  typing: (typing: unknown) => void;
+  nick: (nick: unknown, ack?: Ack<{ nick: string }>) => void;
+  whisper: (payload: unknown, ack?: Ack<{ delivered: boolean; message: ChatMessage }>) => void;
+  kick: (payload: unknown, ack?: Ack<null>) => void;
+  handover: (payload: unknown, ack?: Ack<null>) => void;
+}
+
+export interface ChatSocketData {
+  room?: string;
+  session: string;
+  pid: string;
+}

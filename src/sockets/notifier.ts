@@ -1,0 +1,50 @@
+import type { Namespace } from 'socket.io';
+import type { Notifier } from '../services/types';
+import type {
+  ChatClientToServer,
+  ChatServerToClient,
+  ChatSocketData,
+  LobbyClientToServer,
+  LobbyServerToClient,
+} from './events';
+
+export type LobbyNamespace = Namespace<LobbyClientToServer, LobbyServerToClient>;
+export type ChatNamespace = Namespace<
+  ChatClientToServer,
+  ChatServerToClient,
+  Record<string, never>,
+  ChatSocketData
+>;
+
+/** Socket.IO room holding every tab of one person in one chat room (whispers, kicks). */
+export const personChannel = (room: string, pid: string) => `${room}:${pid}`;
+
+/** The services' notifier, implemented over the two namespaces. */
+export function socketNotifier(lobby: LobbyNamespace, chat: ChatNamespace): Notifier {
+  return {
+    roomCreated: (room) => lobby.emit('newRoom', room),
+    roomUpdated: ({ _id, size, max, owner, ownerPid, ownerNick }) =>
+      lobby.emit('roomUpdate', { _id, size, max, owner, ownerPid, ownerNick }),
+    roomRemoved: (roomId) => {
+      lobby.emit('removeRoom', roomId);
+      chat.to(roomId).emit('removeRoom', roomId);
+      chat.in(roomId).socketsLeave(roomId);
+    },
+    chat: (roomId, message) => chat.to(roomId).emit('chat', message),
+    system: (roomId, kind, message) => chat.to(roomId).emit(kind, message),
+    whisper: (roomId, message, pids) =>
+      chat.to(pids.map((pid) => personChannel(roomId, pid))).emit('whisper', message),
+    participants: (roomId, list) => chat.to(roomId).emit('participants', list),
+    owner: (roomId, pid) => chat.to(roomId).emit('owner', { pid }),
+    kicked: (roomId, pid, reason) => {
+      const channel = personChannel(roomId, pid);
+      chat.to(channel).emit('kicked', { room: roomId, reason });
+      chat.in(channel).socketsLeave([roomId, channel]);
+    },
+    typing: (roomId, from, typing) =>
+      chat
+        .to(roomId)
+        .except(personChannel(roomId, from.pid))
+        .emit('typing', { ...from, typing }),
+  };
+}

@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { io as connect, type Socket } from 'socket.io-client';
+import request from 'supertest';
+import { createApp, type GifChat } from '../../src/app';
+import { testConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import type { ChatMessage, Notifier, RoomView } from '../../src/services/types';
+
+export type Recorded = { [K in keyof Notifier]: Parameters<Notifier[K]>[] };
+
+export interface Harness extends GifChat {
+  url: string;
+  config: Config;
+  events: Recorded;
+  visitor(): Promise<Visitor>;
+  /** A connected client of the /room (lobby) namespace; closed with the harness. */
+  lobby(): Promise<Socket>;
+  close(): Promise<void>;
+}
+
+/** A browser: a cookie jar with its session, the page's CSRF token, and socket connections. */
+export interface Visitor {
+  agent: request.Agent;
+  csrf: string;
+  cookie: string;
+  socket(transports?: ('websocket' | 'polling')[]): Promise<Socket>;
+  createRoom(input?: { title?: string; max?: number; password?: string }): Promise<string>;
+}
+
+const recorder = (): { events: Recorded; observer: Notifier } => {
+  const events = {} as Recorded;
+  const observer = new Proxy({} as Notifier, {
+    get:
+      (_t, name: keyof Notifier) =>
+      (...args: never[]) => {
+        ((events[name] ??= []) as unknown[][]).push(args);
+      },
+  });
+  return { events, observer };
+};
+
+/** Builds the real app on a fresh database of the run's real server, listening on port 0. */
+export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+  const url = process.env.TEST_MONGO_URL;
+  if (!url)
+    throw new Error(
+      'TEST_MONGO_URL unset: run through jest (global setup provisions the database)',
+    );
+  const dbName = `gifchat_test_${randomBytes(6).toString('hex')}`;
+  await mongoose.connect(url, { dbName, bufferCommands: false });
+  const uploads = await mkdtemp(path.join(os.tmpdir(), 'gifchat-uploads-'));
+  const config = testConfig({ UPLOAD_DIR: uploads, ...overrides });
+  const { events, observer } = recorder();
+  const app = createApp({
+    config,
+    logger: createLogger('warn'),
+    connection: mongoose.connection,
+    observers: [observer],
+  });
+  await app.start();
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const sockets: Socket[] = [];
+
+  const visitor = async (): Promise<Visitor> => {
+    const agent = request.agent(app.server);
+    const page = await agent.get('/').expect(200);
+    const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)?.[1] ?? '';
+    const cookie =
+      (page.headers['set-cookie'] as unknown as string[] | undefined)
+        ?.map((c) => c.split(';')[0])
+        .join('; ') ?? '';
+    return {
+      agent,
+      csrf,
+      cookie,
+      socket: (transports = ['websocket']) => {
+        const socket = connect(`${base}/chat`, {
+          extraHeaders: { cookie },
+          transports,
+          forceNew: true,
+          reconnection: false,
+        });
+        sockets.push(socket);
+        return new Promise((resolve, reject) => {
+          socket.once('connect', () => resolve(socket));
+          socket.once('connect_error', reject);
+        });
+      },
+      createRoom: async ({ title = 'room', max = 10, password = '' } = {}) => {
+        const res = await agent
+          .post('/room')
+          .set('x-csrf-token', csrf)
+          .type('form')
+          .send({ title, max, password })
+          .expect(303);
+        return String(res.headers.location).split('/').pop() ?? '';
+      },
+    };
+  };
+
+  const lobby = async (): Promise<Socket> => {
+    const socket = connect(`${base}/room`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return socket;
+  };
+
+  return {
+    ...app,
+    url: base,
+    config,
+    events,
+    visitor,
+    lobby,
+    close: async () => {
+      for (const s of sockets) s.disconnect();
+      await app.close();
+      await mongoose.connection.dropDatabase().catch(() => undefined);
+      await mongoose.disconnect();
+      await rm(uploads, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves with the next `event` on `socket` that matches, or fails after `ms`. */
+export function next<T = ChatMessage>(
+  socket: Socket,
+  event: string,
+  match: (v: T) => boolean = () => true,
+  ms = 5000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, on);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    const on = (value: T) => {
+      if (!match(value)) return;
+      clearTimeout(timer);
+      socket.off(event, on);
+      resolve(value);
+    };
+    socket.on(event, on);
+  });
+}
+
+/** Emits with an acknowledgement and resolves with it. */
+export function ask<T = unknown>(
+  socket: Socket,
+  event: string,
+  payload?: unknown,
+): Promise<{ ok: boolean; data?: T; error?: { code: string; message: string } }> {
+  return new Promise((resolve) =>
+    payload === undefined ? socket.emit(event, resolve) : socket.emit(event, payload, resolve),
+  );
+}
+
+/** Polls a condition driven by timers the test cannot await directly (grace periods). */
+export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const GIF_BYTES = Buffer.from(
+  'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7',
+  'base64',
+);
+export type { RoomView, ChatMessage };
+
+/** The text of the page's one-time notice (element id="flash"), or null when there is none. */
+export function flashOf(html: string): string | null {
+  const at = html.indexOf('id="flash"');
+  if (at < 0) return null;
+  const end = html.indexOf('</div>', at);
+  return html
+    .slice(html.indexOf('>', at) + 1, end < 0 ? undefined : end)
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The error shown next to a form field (element id="FIELD-error"), or null. */
+export function fieldError(html: string, field: string): string | null {
+  const match = new RegExp(`id="${field}-error"[^>]*>([\\s\\S]*?)</`).exec(html);
+  return match ? match[1]!.replace(/\s+/g, ' ').trim() : null;
+}
