@@ -1,5 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import path from 'node:path';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type mongoose from 'mongoose';
@@ -12,11 +13,14 @@ import { routes } from './http/routes';
 import { securityHeaders } from './http/security';
 import { createSessionMiddleware } from './http/session';
 import { i18n } from './i18n';
+import type { Redis } from './lib/redis';
 import type { Logger } from './logger';
 import { ChatService } from './services/chat.service';
+import { singleProcess } from './services/cluster';
 import { RoomService } from './services/room.service';
 import type { Notifier } from './services/types';
 import { registerChatHandlers } from './sockets/chat.handlers';
+import { socketCluster } from './sockets/cluster';
 import { registerLobbyHandlers } from './sockets/lobby.handlers';
 import { socketNotifier, type ChatNamespace, type LobbyNamespace } from './sockets/notifier';
 
@@ -25,6 +29,11 @@ export interface AppDependencies {
   logger: Logger;
   /** An open Mongoose connection; createApp only uses it, never opens it. */
   connection: mongoose.Connection;
+  /**
+   * A connected Redis client when several processes serve the site: Socket.IO's adapter, the
+   * processes' cache events and the rate limits go through it. createApp never closes it.
+   */
+  redis?: Redis;
   /** Extra observers of service events (tests record them). */
   observers?: Partial<Notifier>[];
 }
@@ -52,11 +61,23 @@ export function createApp({
   config,
   logger,
   connection,
+  redis,
   observers = [],
 }: AppDependencies): GifChat {
   const app = express();
   const server = createServer(app);
-  const io = new Server(server, { serveClient: true, maxHttpBufferSize: 64 * 1024 });
+  const io = new Server(server, {
+    serveClient: true,
+    maxHttpBufferSize: 64 * 1024,
+    ...(redis && {
+      adapter: createAdapter(redis, {
+        streamName: `${config.REDIS_PREFIX}:socket.io`,
+        channelPrefix: `${config.REDIS_PREFIX}:socket.io`,
+        // Short blocking reads, so closing the app does not wait long for the stream reader.
+        blockTimeInMs: 1_000,
+      }),
+    }),
+  });
   const lobby = io.of('/room') as unknown as LobbyNamespace;
   const chatNsp = io.of('/chat') as unknown as ChatNamespace;
 
@@ -69,7 +90,10 @@ export function createApp({
     logger,
     typingTimeoutMs: config.TYPING_TIMEOUT_MS,
   });
-  const rooms = new RoomService({ config, notifier, chat, logger });
+  const cluster = redis
+    ? socketCluster(lobby, chatNsp, (event) => rooms.apply(event))
+    : singleProcess;
+  const rooms = new RoomService({ config, notifier, chat, logger, cluster });
 
   const session = createSessionMiddleware(config, connection);
   io.engine.use(session);
@@ -94,7 +118,7 @@ export function createApp({
   );
   app.use(cookieParser());
   app.use(session);
-  app.use(routes({ config: { ...config, UPLOAD_DIR: uploadDir }, rooms, chat }));
+  app.use(routes({ config: { ...config, UPLOAD_DIR: uploadDir }, rooms, chat, redis }));
   app.use(notFound);
   app.use(errorHandler(logger));
 

@@ -9,6 +9,13 @@ const schema = z.object({
   PORT: int(8005),
   HOST: z.string().default('0.0.0.0'),
   MONGO_URL: z.string().url().optional(),
+  /** Set when several processes serve one site: Socket.IO adapter, caches and rate limits. */
+  REDIS_URL: z.string().url().optional(),
+  /** Namespaces this site's keys, streams and channels in a shared Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,40}$/, 'letters, digits, . _ - (at most 40)')
+    .default('gifchat'),
   SESSION_SECRET: z.string().min(16).default(EXAMPLE_SECRET),
   TRUST_PROXY: z.string().default('false'),
   UPLOAD_DIR: z.string().default('uploads'),

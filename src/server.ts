@@ -1,18 +1,24 @@
 import 'dotenv/config';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { NoDatabase } from './db/embedded';
+import { connectRedis, NoRedis } from './lib/redis';
 import { createLogger } from './logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, config.NODE_ENV === 'production');
+  // Redis first: it fails fast, before an embedded database has been started for nothing.
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, logger) : undefined;
+  if (redis) logger.info('several processes may serve this site: sharing state through Redis');
   const db = await openDatabase(config, logger);
-  const gifchat = createApp({ config, logger, connection: db.connection });
+  const gifchat = createApp({ config, logger, connection: db.connection, redis });
   await gifchat.start();
   await new Promise<void>((resolve) => gifchat.server.listen(config.PORT, config.HOST, resolve));
-  logger.info(`GifChat listening on http://localhost:${config.PORT}`);
+  const { port } = gifchat.server.address() as AddressInfo;
+  logger.info(`GifChat listening on http://localhost:${port}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -21,6 +27,7 @@ async function main(): Promise<void> {
     logger.info(`${signal}: shutting down`);
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await gifchat.close();
+    await redis?.quit();
     await db.close();
     clearTimeout(force);
     process.exit(0);
@@ -31,7 +38,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // Known startup failures are one line naming the way out; anything else is a bug worth a trace.
-  if (err instanceof ConfigError || err instanceof NoDatabase) {
+  if (err instanceof ConfigError || err instanceof NoDatabase || err instanceof NoRedis) {
     process.stderr.write(`gifchat: ${err.message}\n`);
   } else {
     process.stderr.write(

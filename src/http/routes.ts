@@ -1,9 +1,11 @@
 import express, { Router } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import mongoose from 'mongoose';
+import { RedisStore } from 'rate-limit-redis';
 import type { Config } from '../config';
 import { NotFound, TooManyRequests } from '../errors';
 import { ensurePid } from '../lib/identity';
+import type { Redis } from '../lib/redis';
 import type { ChatService } from '../services/chat.service';
 import type { RoomService } from '../services/room.service';
 import { roomController } from './room.controller';
@@ -15,9 +17,20 @@ export interface RouteDependencies {
   config: Config;
   rooms: RoomService;
   chat: ChatService;
+  /** Shared counters when several processes serve the site; in memory otherwise. */
+  redis?: Redis;
 }
 
-export function routes({ config, rooms, chat }: RouteDependencies): Router {
+/** A limiter's counters: in Redis when there is one, so every process counts the same requests. */
+function counters(redis: Redis | undefined, prefix: string): Store | undefined {
+  if (!redis) return undefined;
+  return new RedisStore({
+    prefix,
+    sendCommand: (...args: string[]) => redis.sendCommand(args),
+  });
+}
+
+export function routes({ config, rooms, chat, redis }: RouteDependencies): Router {
   const router = Router();
   const room = roomController({ rooms, chat });
   const uploadDir = config.UPLOAD_DIR;
@@ -29,6 +42,7 @@ export function routes({ config, rooms, chat }: RouteDependencies): Router {
     legacyHeaders: false,
     skipSuccessfulRequests: true,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}:${String(req.params.id)}`,
+    store: counters(redis, `${config.REDIS_PREFIX}:rl:password:`),
     handler: (_req, _res, next) => next(new TooManyRequests()),
   });
 
@@ -39,6 +53,7 @@ export function routes({ config, rooms, chat }: RouteDependencies): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => req.sessionID ?? ipKeyGenerator(req.ip ?? ''),
+    store: counters(redis, `${config.REDIS_PREFIX}:rl:messages:`),
     handler: (_req, _res, next) =>
       next(new TooManyRequests('slow down: too many messages at once')),
   });

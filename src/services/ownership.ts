@@ -31,23 +31,25 @@ export class Ownership {
     return this.owners.get(room)?.session === session;
   }
 
-  async claim(room: Types.ObjectId, owner: Omit<OwnerState, 'epoch'>): Promise<void> {
-    await Owner.create({ room, epoch: 0, ...owner });
-    this.owners.set(String(room), { epoch: 0, ...owner });
+  async claim(room: Types.ObjectId, owner: Omit<OwnerState, 'epoch'>): Promise<OwnerState> {
+    const state = { epoch: 0, ...owner };
+    await Owner.create({ room, ...state });
+    this.owners.set(String(room), state);
+    return state;
   }
 
-  /** Moves ownership from `from` to `to`; false when `from` no longer owns the room. */
+  /** Moves ownership from `from` to `to`; null when `from` no longer owns the room. */
   async transfer(
     room: Types.ObjectId,
     from: string,
     to: Omit<OwnerState, 'epoch'>,
-  ): Promise<boolean> {
+  ): Promise<OwnerState | null> {
     const current = this.owners.get(String(room));
-    if (!current || current.session !== from) return false;
+    if (!current || current.session !== from) return null;
     const next = { epoch: current.epoch + 1, ...to };
-    if (!(await claimed(Owner.create({ room, ...next })))) return false;
+    if (!(await claimed(Owner.create({ room, ...next })))) return null;
     this.remember(String(room), next);
-    return true;
+    return next;
   }
 
   forget(room: string): void {

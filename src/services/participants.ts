@@ -8,7 +8,7 @@ export interface Present extends Participant {
   seat: string;
 }
 
-/** The people with a live tab in each room of this process, with their current names. */
+/** The people with a live tab in each room, in any process, with their current names. */
 export class Participants {
   private readonly rooms = new Map<string, Map<string, Present>>();
 
@@ -70,6 +70,11 @@ export class Participants {
     );
   }
 
+  /** The rooms where this person is present. */
+  roomsOf(session: string): string[] {
+    return [...this.rooms].filter(([, people]) => people.has(session)).map(([room]) => room);
+  }
+
   /** Renames a person everywhere they are present; returns the rooms that changed. */
   rename(session: string, nick: string): string[] {
     const changed: string[] = [];
@@ -82,8 +87,11 @@ export class Participants {
     return changed;
   }
 
-  seatIds(): string[] {
-    return [...this.rooms.values()].flatMap((people) => [...people.values()].map((p) => p.seat));
+  /** Seat ids of the people `keep` selects (those with a live tab in this process). */
+  seatIds(keep: (room: string, session: string) => boolean): string[] {
+    return [...this.rooms].flatMap(([room, people]) =>
+      [...people.values()].filter((p) => keep(room, p.session)).map((p) => p.seat),
+    );
   }
 }
 

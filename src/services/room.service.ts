@@ -23,6 +23,7 @@ import { Removal } from '../models/removal.model';
 import { Room, type RoomDoc } from '../models/room.model';
 import { Seat, type SeatDoc } from '../models/seat.model';
 import type { ChatService } from './chat.service';
+import { singleProcess, type Cluster, type ClusterEvent } from './cluster';
 import { Ownership, type OwnerState } from './ownership';
 import { asPerson, Participants } from './participants';
 import { Seats } from './seats';
@@ -35,6 +36,8 @@ export interface RoomDependencies {
   notifier: Notifier;
   chat: ChatService;
   logger: Logger;
+  /** The other processes serving this site; one process when absent. */
+  cluster?: Cluster;
 }
 
 export interface NewRoom {
@@ -45,7 +48,8 @@ export interface NewRoom {
 
 /**
  * The room lifecycle: creation, admission under capacity, presence, ownership and removal.
- * The lobby renders from `views`, kept current here, so listing rooms costs no query.
+ * The lobby renders from `views`, kept current here, so listing rooms costs no query. In a
+ * cluster, every change to these caches is published and other processes `apply` it.
  */
 export class RoomService {
   private readonly views = new Map<string, RoomView>();
@@ -56,8 +60,10 @@ export class RoomService {
   private readonly people = new KeyedLock();
   readonly presence: Presence;
   readonly lifecycle: RoomLifecycle;
+  private readonly cluster: Cluster;
 
   constructor(private readonly deps: RoomDependencies) {
+    this.cluster = deps.cluster ?? singleProcess;
     this.presence = new Presence(deps.config.PRESENCE_GRACE_MS, (room, session) => {
       void this.leave(new Types.ObjectId(room), session).catch((err: unknown) =>
         deps.logger.error('leave failed', { room, err: String(err) }),
@@ -69,13 +75,27 @@ export class RoomService {
   /** Loads the lobby view from the database: three queries, whatever the number of rooms. */
   async start(): Promise<void> {
     await ensureIndexes();
-    const [rooms, seats, owners] = await Promise.all([
-      Room.find({}, { title: 1, max: 1, passwordHash: 1, createdAt: 1 }).lean<
+    this.cache(...(await this.fetch({})));
+    this.lifecycle.start();
+  }
+
+  /** Rooms with their seats and ownership log, all of them or one. */
+  private fetch(filter: { _id?: Types.ObjectId }) {
+    const byRoom = filter._id ? { room: filter._id } : {};
+    return Promise.all([
+      Room.find(filter, { title: 1, max: 1, passwordHash: 1, createdAt: 1 }).lean<
         (RoomDoc & { passwordHash?: string })[]
       >(),
-      Seat.find({}, { room: 1, session: 1 }).lean<Pick<SeatDoc, 'room' | 'session'>[]>(),
-      Owner.find({}).lean<(OwnerState & { room: Types.ObjectId })[]>(),
+      Seat.find(byRoom, { room: 1, session: 1 }).lean<Pick<SeatDoc, 'room' | 'session'>[]>(),
+      Owner.find(byRoom).lean<(OwnerState & { room: Types.ObjectId })[]>(),
     ]);
+  }
+
+  private cache(
+    rooms: (RoomDoc & { passwordHash?: string })[],
+    seats: Pick<SeatDoc, 'room' | 'session'>[],
+    owners: (OwnerState & { room: Types.ObjectId })[],
+  ): void {
     for (const r of rooms) {
       this.views.set(String(r._id), {
         _id: String(r._id),
@@ -88,15 +108,11 @@ export class RoomService {
         createdAt: r.createdAt.toISOString(),
       });
     }
-    for (const s of seats) {
-      const view = this.views.get(String(s.room));
-      if (view) view.size++;
-      this.seats.remember(String(s.room), s.session);
-    }
+    for (const s of seats) this.seats.remember(String(s.room), s.session);
+    for (const view of this.views.values()) view.size = this.seats.count(view._id);
     for (const { room, epoch, session, pid, user } of owners)
       this.owners.remember(String(room), { epoch, session, pid, user });
     for (const view of this.views.values()) this.showOwner(view);
-    this.lifecycle.start();
   }
 
   async close(): Promise<void> {
@@ -115,12 +131,27 @@ export class RoomService {
     return view;
   }
 
+  /**
+   * The room's view. Alone, the cache is the whole truth; in a cluster, a room this process has
+   * not heard of yet (its event is still on the way, or was lost) is read from the database.
+   */
+  private async find(room: Types.ObjectId): Promise<RoomView> {
+    const view = this.views.get(String(room));
+    if (view || this.cluster.alone) return this.view(room);
+    const [found, removed] = await Promise.all([
+      this.fetch({ _id: room }),
+      Removal.exists({ _id: room }),
+    ]);
+    if (!removed && !this.views.has(String(room))) this.cache(...found);
+    return this.view(room);
+  }
+
   /** Creates a room owned and entered by `person`. */
   async create(person: Person, input: NewRoom): Promise<RoomView> {
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     const doc = await Room.create({ title: input.title, max: input.max, passwordHash });
     const id = String(doc._id);
-    await this.owners.claim(doc._id, {
+    const owner = await this.owners.claim(doc._id, {
       session: person.session,
       pid: person.pid,
       user: person.user,
@@ -140,6 +171,7 @@ export class RoomService {
     this.views.set(id, view);
     this.seats.remember(id, person.session);
     this.deps.notifier.roomCreated(view);
+    this.cluster.publish({ type: 'room', view, owner, session: person.session });
     return view;
   }
 
@@ -149,7 +181,7 @@ export class RoomService {
     person: Person,
     unlocked: readonly string[] = [],
   ): Promise<RoomView> {
-    const view = this.view(room);
+    const view = await this.find(room);
     if (this.seats.knows(view._id, person.session)) return view;
     if (view.secret && !unlocked.includes(view._id)) throw new PasswordRequired();
     await this.admit(view, room, person);
@@ -161,14 +193,15 @@ export class RoomService {
     if (await Ban.exists({ room, session: person.session })) throw new Banned();
     if (await this.seats.take(room, view.max, person)) {
       this.lifecycle.cancelRemoval(view._id);
-      view.size++;
+      view.size = this.seats.count(view._id);
       this.deps.notifier.roomUpdated(view);
+      this.cluster.publish({ type: 'seat', room: view._id, session: person.session, taken: true });
     }
   }
 
   /** Checks a secret room's password; the caller records the unlock in the session. */
   async unlock(room: Types.ObjectId, password: string): Promise<void> {
-    this.view(room);
+    await this.find(room);
     const doc = await Room.findById(room, { passwordHash: 1 })
       .select('+passwordHash')
       .lean<{ passwordHash?: string }>();
@@ -182,7 +215,7 @@ export class RoomService {
   }
 
   async requireParticipant(room: Types.ObjectId, session: string): Promise<RoomView> {
-    const view = this.view(room);
+    const view = await this.find(room);
     if (!(await this.isParticipant(room, session))) throw new NotParticipant();
     return view;
   }
@@ -206,7 +239,7 @@ export class RoomService {
         seat = await this.markSeat(room, person.session);
       }
       if (!seat) throw new NotParticipant();
-      this.present.add(id, {
+      const present = {
         session: person.session,
         seat: String(seat._id),
         pid: person.pid,
@@ -214,7 +247,9 @@ export class RoomService {
         nick: person.nick,
         owner: false,
         since: seat.since.toISOString(),
-      });
+      };
+      this.present.add(id, present);
+      this.cluster.publish({ type: 'present', room: id, person: present });
       if (!seat.announced) await this.deps.chat.system(room, 'join', `${nameOf(person)} joined`);
       this.announceParticipants(id);
     });
@@ -244,15 +279,17 @@ export class RoomService {
   ): Promise<void> {
     const id = String(room);
     await this.people.run(`${id}\n${session}`, async () => {
-      // They came back (a reconnect) while this leave waited its turn.
+      // They came back (a reconnect) while this leave waited its turn, or have a tab elsewhere.
       if (how === 'left' && this.presence.isLive(id, session)) return;
+      if (how === 'left' && (await this.cluster.hasTab(id, session))) return;
       const person = this.present.remove(id, session);
       if (person) this.deps.chat.typing(id, person, false);
       const seat = await this.seats.release(room, session);
+      this.cluster.publish({ type: 'seat', room: id, session, taken: false });
       if (!seat) return this.announceParticipants(id);
       const view = this.views.get(id);
       if (!view) return;
-      view.size = Math.max(0, view.size - 1);
+      view.size = this.seats.count(id);
       this.deps.notifier.roomUpdated(view);
       if (seat.announced) {
         await this.deps.chat.system(room, 'exit', `${person ? nameOf(person) : 'someone'} ${how}`);
@@ -286,14 +323,19 @@ export class RoomService {
   setNick(session: string, room: string | undefined, nick: string): void {
     if (this.present.nickTaken(room, session, nick))
       throw new Conflict('that nickname is taken in this room', 'nick_taken');
+    for (const view of this.rename(session, nick)) this.deps.notifier.roomUpdated(view);
+    for (const id of this.present.roomsOf(session)) this.announceParticipants(id);
+    this.cluster.publish({ type: 'nick', session, nick });
+  }
+
+  /** Renames a present person; returns the lobby views that show them as owner. */
+  private rename(session: string, nick: string): RoomView[] {
+    const owned: RoomView[] = [];
     for (const id of this.present.rename(session, nick)) {
       const view = this.views.get(id);
-      if (view && this.owners.is(id, session)) {
-        this.showOwner(view);
-        this.deps.notifier.roomUpdated(view);
-      }
-      this.announceParticipants(id);
+      if (view && this.owners.is(id, session)) owned.push(this.showOwner(view));
     }
+    return owned;
   }
 
   /** Owner only: bans the person from the room and takes all their tabs out at once. */
@@ -353,13 +395,8 @@ export class RoomService {
 
   /** Deletes everything of a room; safe to repeat. */
   private async purge(room: Types.ObjectId): Promise<void> {
-    const id = String(room);
-    this.views.delete(id);
-    this.owners.forget(id);
-    this.present.forget(id);
-    this.presence.drop(id);
-    this.lifecycle.cancelRemoval(id);
-    this.seats.forget(id);
+    this.forgetRoom(String(room));
+    this.cluster.publish({ type: 'removed', room: String(room) });
     await Room.deleteOne({ _id: room });
     await this.deps.chat.purgeRoom(room);
     await Promise.all([
@@ -369,9 +406,57 @@ export class RoomService {
     ]);
   }
 
-  /** Seat ids of people with a live tab here, for the sweeper's heartbeat. */
+  private forgetRoom(id: string): void {
+    this.views.delete(id);
+    this.owners.forget(id);
+    this.present.forget(id);
+    this.presence.drop(id);
+    this.lifecycle.cancelRemoval(id);
+    this.seats.forget(id);
+  }
+
+  /** Seat ids of people with a live tab in this process, for the sweeper's heartbeat. */
   liveSeats(): string[] {
-    return this.present.seatIds();
+    return this.present.seatIds((room, session) => this.presence.isLive(room, session));
+  }
+
+  /** Applies another process's change to this process's caches (browsers already heard of it). */
+  apply(event: ClusterEvent): void {
+    switch (event.type) {
+      case 'room':
+        this.views.set(event.view._id, { ...event.view });
+        this.owners.remember(event.view._id, event.owner);
+        this.seats.remember(event.view._id, event.session);
+        return;
+      case 'seat': {
+        const view = this.views.get(event.room);
+        if (!view) return;
+        if (event.taken) {
+          this.seats.remember(event.room, event.session);
+          this.lifecycle.cancelRemoval(event.room);
+        } else {
+          this.seats.drop(event.room, event.session);
+          this.present.remove(event.room, event.session);
+        }
+        view.size = this.seats.count(event.room);
+        return;
+      }
+      case 'present':
+        if (this.views.has(event.room)) this.present.add(event.room, event.person);
+        return;
+      case 'owner': {
+        this.owners.remember(event.room, event.owner);
+        const view = this.views.get(event.room);
+        if (view) this.showOwner(view);
+        return;
+      }
+      case 'nick':
+        this.rename(event.session, event.nick);
+        return;
+      case 'removed':
+        this.forgetRoom(event.room);
+        return;
+    }
   }
 
   /** Gives the room to the longest-present remaining participant, if any. */
@@ -394,7 +479,9 @@ export class RoomService {
     to: Omit<OwnerState, 'epoch'>,
   ): Promise<boolean> {
     const id = String(room);
-    if (!(await this.owners.transfer(room, from, to))) return false;
+    const owner = await this.owners.transfer(room, from, to);
+    if (!owner) return false;
+    this.cluster.publish({ type: 'owner', room: id, owner });
     const view = this.views.get(id);
     if (view) {
       this.showOwner(view);
@@ -405,12 +492,13 @@ export class RoomService {
   }
 
   /** Copies the current owner's colour, id and nickname into the lobby view. */
-  private showOwner(view: RoomView): void {
+  private showOwner(view: RoomView): RoomView {
     const owner = this.owners.of(view._id);
-    if (!owner) return;
+    if (!owner) return view;
     view.owner = owner.user;
     view.ownerPid = owner.pid;
     view.ownerNick = this.present.get(view._id, owner.session)?.nick;
+    return view;
   }
 
   private announceParticipants(room: string): void {

@@ -5,8 +5,6 @@ import type { Person } from '../lib/identity';
 import { claimed } from '../lib/mongo';
 import { Seat, type SeatDoc } from '../models/seat.model';
 
-const key = (room: string, session: string) => `${room}\n${session}`;
-
 /**
  * Admission under capacity. Each seat is a document with a unique (room, slot) and a unique
  * (room, session): racing inserts for the last slot cannot both succeed, and one person can never
@@ -14,14 +12,29 @@ const key = (room: string, session: string) => `${room}\n${session}`;
  * are remembered so the hot paths (page loads, posts) need no query.
  */
 export class Seats {
-  private readonly known = new Set<string>();
+  /** Sessions holding a seat, by room. */
+  private readonly known = new Map<string, Set<string>>();
 
   remember(room: string, session: string): void {
-    this.known.add(key(room, session));
+    let sessions = this.known.get(room);
+    if (!sessions) this.known.set(room, (sessions = new Set()));
+    sessions.add(session);
   }
 
   knows(room: string, session: string): boolean {
-    return this.known.has(key(room, session));
+    return this.known.get(room)?.has(session) ?? false;
+  }
+
+  /** People seated in the room, as far as this process knows (the lobby's count). */
+  count(room: string): number {
+    return this.known.get(room)?.size ?? 0;
+  }
+
+  /** Forgets one seat (released here or, in a cluster, by another process). */
+  drop(room: string, session: string): void {
+    const sessions = this.known.get(room);
+    sessions?.delete(session);
+    if (sessions?.size === 0) this.known.delete(room);
   }
 
   async has(room: Types.ObjectId, session: string): Promise<boolean> {
@@ -53,12 +66,12 @@ export class Seats {
 
   /** Gives the seat up; returns it if there was one. */
   async release(room: Types.ObjectId, session: string): Promise<SeatDoc | null> {
-    this.known.delete(key(String(room), session));
+    this.drop(String(room), session);
     return Seat.findOneAndDelete({ room, session }).lean<SeatDoc>();
   }
 
   forget(room: string): void {
-    for (const k of this.known) if (k.startsWith(`${room}\n`)) this.known.delete(k);
+    this.known.delete(room);
   }
 }
 

@@ -5,10 +5,11 @@ import type {
   ChatServerToClient,
   ChatSocketData,
   LobbyClientToServer,
+  LobbyServerSide,
   LobbyServerToClient,
 } from './events';
 
-export type LobbyNamespace = Namespace<LobbyClientToServer, LobbyServerToClient>;
+export type LobbyNamespace = Namespace<LobbyClientToServer, LobbyServerToClient, LobbyServerSide>;
 export type ChatNamespace = Namespace<
   ChatClientToServer,
   ChatServerToClient,

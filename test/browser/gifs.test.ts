@@ -116,8 +116,10 @@ test('GIFs scrolled out of view pause, and play again when scrolled back', async
   pages.push(watched);
   const { page } = watched;
   await enter(page, harness.url, room);
-  // The page opens at the bottom: the GIF is far above, out of view.
-  await waitState(page, gif, 'paused');
+  // The page opens at the bottom: the GIF is far above and not playing (paused, or not even
+  // fetched yet when it lies beyond the look-ahead margin — which depends on line heights).
+  await page.locator(`.gif-box[data-src="${gif}"]:not([data-state="playing"])`).waitFor();
+  expect(['paused', 'loading']).toContain(await state(page, gif));
   await box(page, gif).scrollIntoViewIfNeeded();
   await waitState(page, gif, 'playing');
   await page.evaluate(() => {

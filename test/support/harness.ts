@@ -28,7 +28,8 @@ export interface Visitor {
   agent: request.Agent;
   csrf: string;
   cookie: string;
-  socket(transports?: ('websocket' | 'polling')[]): Promise<Socket>;
+  /** A /chat connection with this visitor's cookie, to this app or to another process (`at`). */
+  socket(transports?: ('websocket' | 'polling')[], at?: string): Promise<Socket>;
   createRoom(input?: { title?: string; max?: number; password?: string }): Promise<string>;
 }
 
@@ -44,8 +45,8 @@ const recorder = (): { events: Recorded; observer: Notifier } => {
   return { events, observer };
 };
 
-/** Builds the real app on a fresh database of the run's real server, listening on port 0. */
-export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+/** Connects mongoose to a fresh database of the run's real server. */
+export async function freshDatabase(): Promise<void> {
   const url = process.env.TEST_MONGO_URL;
   if (!url)
     throw new Error(
@@ -53,6 +54,18 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
     );
   const dbName = `gifchat_test_${randomBytes(6).toString('hex')}`;
   await mongoose.connect(url, { dbName, bufferCommands: false });
+}
+
+/** Starts a built app on a free local port; returns its base URL. */
+export async function listen(app: GifChat): Promise<string> {
+  await app.start();
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+/** Builds the real app on a fresh database of the run's real server, listening on port 0. */
+export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+  await freshDatabase();
   const uploads = await mkdtemp(path.join(os.tmpdir(), 'gifchat-uploads-'));
   const config = testConfig({ UPLOAD_DIR: uploads, ...overrides });
   const { events, observer } = recorder();
@@ -62,9 +75,28 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
     connection: mongoose.connection,
     observers: [observer],
   });
-  await app.start();
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const base = await listen(app);
+  const { visitor, lobby, sockets } = clients(app, base);
+
+  return {
+    ...app,
+    url: base,
+    config,
+    events,
+    visitor,
+    lobby,
+    close: async () => {
+      for (const s of sockets) s.disconnect();
+      await app.close();
+      await mongoose.connection.dropDatabase().catch(() => undefined);
+      await mongoose.disconnect();
+      await rm(uploads, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Browsers of one app: visitors with their own cookie jar, and lobby sockets. */
+export function clients(app: Pick<GifChat, 'server'>, base: string) {
   const sockets: Socket[] = [];
 
   const visitor = async (): Promise<Visitor> => {
@@ -79,8 +111,8 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
       agent,
       csrf,
       cookie,
-      socket: (transports = ['websocket']) => {
-        const socket = connect(`${base}/chat`, {
+      socket: (transports = ['websocket'], at = base) => {
+        const socket = connect(`${at}/chat`, {
           extraHeaders: { cookie },
           transports,
           forceNew: true,
@@ -118,21 +150,7 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
     return socket;
   };
 
-  return {
-    ...app,
-    url: base,
-    config,
-    events,
-    visitor,
-    lobby,
-    close: async () => {
-      for (const s of sockets) s.disconnect();
-      await app.close();
-      await mongoose.connection.dropDatabase().catch(() => undefined);
-      await mongoose.disconnect();
-      await rm(uploads, { recursive: true, force: true });
-    },
-  };
+  return { visitor, lobby, sockets };
 }
 
 /** Resolves with the next `event` on `socket` that matches, or fails after `ms`. */

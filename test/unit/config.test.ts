@@ -8,6 +8,8 @@ test('defaults: port 8005, 10 s room grace, exit announced within 3 s', () => {
     MAX_GIF_BYTES: 5 * 1024 * 1024,
   });
   expect(config.PRESENCE_GRACE_MS).toBeLessThan(3000);
+  // One process unless told otherwise.
+  expect(config.REDIS_URL).toBeUndefined();
   expect(Object.isFrozen(config)).toBe(true);
 });
 
@@ -24,6 +26,9 @@ test.each([
   [{ MONGO_URL: 'not a url' }, 'MONGO_URL'],
   [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
   [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  [{ REDIS_URL: 'localhost' }, 'REDIS_URL'],
+  [{ REDIS_PREFIX: 'a b' }, 'REDIS_PREFIX'],
+  [{ REDIS_PREFIX: 'x'.repeat(41) }, 'REDIS_PREFIX'],
 ])('a bad value (%j) stops startup naming %s', (env, name) => {
   expect(() => loadConfig(env)).toThrow(new RegExp(`invalid ${name}`));
 });

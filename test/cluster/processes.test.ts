@@ -1,0 +1,154 @@
+/**
+ * Two real server processes (src/server.ts) behind one site. Needs a real Redis (TEST_REDIS_URL,
+ * default redis://127.0.0.1:6379; .ci/run checks that it answers) besides the test database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import request from 'supertest';
+import { TEST_REDIS_URL } from '../support/cluster';
+import { ask, next, type ChatMessage, type RoomView } from '../support/harness';
+
+jest.setTimeout(60_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `src/server.ts` in its own process; resolves once it listens. */
+function serve(env: Record<string, string>): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'src/server.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 45 s:\n${output}`)), 45_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
+      if (!port) return;
+      clearTimeout(timer);
+      resolve({ child, url: `http://127.0.0.1:${port}`, output: () => output, exited });
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+let dirs: string[] = [];
+let env: Record<string, string>;
+const servers: Server[] = [];
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  const mongo = new URL(process.env.TEST_MONGO_URL!);
+  mongo.pathname = `/gifchat_test_${randomBytes(6).toString('hex')}`;
+  dirs = await Promise.all(
+    ['uploads', 'data'].map((d) => mkdtemp(path.join(os.tmpdir(), `gifchat-${d}-`))),
+  );
+  env = {
+    MONGO_URL: mongo.toString(),
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `gifchat-test-${randomBytes(6).toString('hex')}`,
+    UPLOAD_DIR: dirs[0]!,
+    DATA_DIR: dirs[1]!,
+  };
+  servers.push(...(await Promise.all([serve(env), serve(env)])));
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+const socketTo = (url: string, nsp: string, cookie = '') =>
+  new Promise<Socket>((resolve, reject) => {
+    const socket = connect(`${url}${nsp}`, {
+      transports: ['websocket'],
+      extraHeaders: { cookie },
+      forceNew: true,
+      reconnection: false,
+    });
+    sockets.push(socket);
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+
+/** A browser on one server: its session cookie and the page's CSRF token. */
+async function browser(url: string) {
+  const agent = request.agent(url);
+  const page = await agent.get('/').expect(200);
+  const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)![1]!;
+  const cookie = (page.headers['set-cookie'] as unknown as string[])
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return { agent, csrf, cookie };
+}
+
+test('two server processes serve one site: rooms and messages cross between them', async () => {
+  const [one, two] = servers as [Server, Server];
+  expect(one.output()).toContain('sharing state through Redis');
+  const lobbyTwo = await socketTo(two.url, '/room');
+  const announced = next<RoomView>(lobbyTwo, 'newRoom', (r) => r.title === 'two processes');
+
+  const owner = await browser(one.url);
+  const created = await owner.agent
+    .post('/room')
+    .set('x-csrf-token', owner.csrf)
+    .type('form')
+    .send({ title: 'two processes', max: 5, password: '' })
+    .expect(303);
+  const room = String(created.headers.location).split('/').pop()!;
+  expect((await announced)._id).toBe(room);
+
+  const guest = await browser(two.url);
+  await guest.agent.get(`/room/${room}`).expect(200);
+  const guestTab = await socketTo(two.url, '/chat', guest.cookie);
+  expect((await ask(guestTab, 'join', room)).ok).toBe(true);
+  const heard = next<ChatMessage>(guestTab, 'chat', (m) => m.chat === 'across processes');
+  await owner.agent
+    .post(`/room/${room}/chat`)
+    .set('x-csrf-token', owner.csrf)
+    .send({ chat: 'across processes' })
+    .expect(201);
+  expect((await heard).room).toBe(room);
+});
+
+test('each process shuts down cleanly on SIGTERM', async () => {
+  for (const s of servers) s.child.kill('SIGTERM');
+  const codes = await Promise.all(servers.map((s) => s.exited));
+  expect(codes).toEqual([0, 0]);
+  for (const s of servers) expect(s.output()).toContain('SIGTERM: shutting down');
+});
+
+test('an unreachable Redis stops start-up with one clear line', async () => {
+  const attempt = serve({ ...env, REDIS_URL: 'redis://127.0.0.1:9' });
+  const err = (await attempt.then(
+    () => new Error('started'),
+    (e: unknown) => e,
+  )) as Error;
+  expect(err.message).toMatch(
+    /^exited with 1:\ngifchat: cannot reach Redis at redis:\/\/127\.0\.0\.1:9/,
+  );
+  expect(err.message).not.toMatch(/\n\s+at /);
+});

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { createApp, type GifChat } from '../../src/app';
+import { testConfig, type Config } from '../../src/config';
+import { connectRedis, type Redis } from '../../src/lib/redis';
+import { createLogger } from '../../src/logger';
+import { clients, freshDatabase, listen, until } from './harness';
+
+/** These tests need a real Redis: TEST_REDIS_URL, or the one on 127.0.0.1:6379 (.ci/run checks). */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** One process of the site: its own app, Socket.IO server, Redis clients and caches. */
+export interface Node extends GifChat, ReturnType<typeof clients> {
+  url: string;
+}
+
+export interface ClusterHarness {
+  nodes: Node[];
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * Several app instances serving one site, as separate processes would: one database, one Redis
+ * (under a prefix of their own), one upload directory, and nothing else shared.
+ */
+export async function startCluster(
+  size: number,
+  overrides: Partial<Config> = {},
+): Promise<ClusterHarness> {
+  await freshDatabase();
+  const uploads = await mkdtemp(path.join(os.tmpdir(), 'gifchat-uploads-'));
+  const config = testConfig({
+    UPLOAD_DIR: uploads,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `gifchat-test-${randomBytes(6).toString('hex')}`,
+    ...overrides,
+  });
+  const logger = createLogger('warn');
+  const redises: Redis[] = [];
+  const nodes: Node[] = [];
+  for (let i = 0; i < size; i++) {
+    const redis = await connectRedis(TEST_REDIS_URL, logger);
+    redises.push(redis);
+    const app = createApp({ config, logger, connection: mongoose.connection, redis });
+    const url = await listen(app);
+    nodes.push({ ...app, url, ...clients(app, url) });
+  }
+  // Each process learns of the others through the adapter's heartbeats.
+  const counts = () =>
+    Promise.all(
+      nodes.flatMap((n) => ['/room', '/chat'].map((nsp) => n.io.of(nsp).adapter.serverCount())),
+    );
+  await until(async () => (await counts()).every((count) => count >= size), 15_000);
+
+  return {
+    nodes,
+    config,
+    close: async () => {
+      for (const node of nodes) for (const s of node.sockets) s.disconnect();
+      for (const node of nodes) await node.close();
+      // Each adapter's stream reader stops after its current blocking read (at most 1 s).
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await redises[0]?.del(`${config.REDIS_PREFIX}:socket.io`);
+      for (const redis of redises) await redis.quit();
+      await mongoose.connection.dropDatabase().catch(() => undefined);
+      await mongoose.disconnect();
+      await rm(uploads, { recursive: true, force: true });
+    },
+  };
+}
