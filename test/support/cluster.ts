@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import type { Namespace } from 'socket.io';
 import { createApp, type GifChat } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { connectRedis, type Redis } from '../../src/lib/redis';
@@ -55,6 +56,7 @@ export async function startCluster(
       nodes.flatMap((n) => ['/room', '/chat'].map((nsp) => n.io.of(nsp).adapter.serverCount())),
     );
   await until(async () => (await counts()).every((count) => count >= size), 15_000);
+  await streamsFlowing(nodes);
 
   return {
     nodes,
@@ -71,4 +73,24 @@ export async function startCluster(
       await rm(uploads, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits until each process reads the adapter's stream: a reader starts at the stream's end once
+ * its own Redis connection is up, so a broadcast made before that would not reach its sockets.
+ */
+async function streamsFlowing(nodes: Node[]): Promise<void> {
+  const heard = await Promise.all(
+    nodes.map(async (node) => {
+      const socket = await node.lobby();
+      const from = new Set<number>();
+      socket.on('probe', (i: number) => from.add(i));
+      return from;
+    }),
+  );
+  await until(() => {
+    nodes.forEach((node, i) => (node.io.of('/room') as unknown as Namespace).emit('probe', i));
+    return heard.every((from) => from.size === nodes.length);
+  }, 15_000);
+  for (const node of nodes) for (const socket of node.sockets) socket.disconnect();
 }
