@@ -20,14 +20,14 @@ import { Ban } from '../models/ban.model';
 import { ensureIndexes } from '../models/indexes';
 import { Owner } from '../models/owner.model';
 import { Removal } from '../models/removal.model';
-import { Room, type RoomDoc } from '../models/room.model';
+import { Room } from '../models/room.model';
 import { Seat, type SeatDoc } from '../models/seat.model';
 import type { ChatService } from './chat.service';
 import { singleProcess, type Cluster, type ClusterEvent } from './cluster';
-import { Ownership, type OwnerState } from './ownership';
-import { asPerson, Participants } from './participants';
-import { Seats } from './seats';
+import type { OwnerState } from './ownership';
+import { asPerson } from './participants';
 import { Presence } from './presence';
+import { RoomCache } from './room.cache';
 import { RoomLifecycle } from './room.lifecycle';
 import type { Notifier, Participant, RoomView } from './types';
 
@@ -47,15 +47,15 @@ export interface NewRoom {
 }
 
 /**
- * The room lifecycle: creation, admission under capacity, presence, ownership and removal.
- * The lobby renders from `views`, kept current here, so listing rooms costs no query. In a
- * cluster, every change to these caches is published and other processes `apply` it.
+ * The room lifecycle: creation, admission under capacity, presence, ownership and removal. What
+ * it knows is cached (`known`) so hot paths need no query; in a cluster, every change to that
+ * cache is published and the other processes `apply` it.
  */
 export class RoomService {
-  private readonly views = new Map<string, RoomView>();
-  private readonly owners = new Ownership();
-  private readonly seats = new Seats();
-  private readonly present = new Participants();
+  private readonly known = new RoomCache();
+  private readonly owners = this.known.owners;
+  private readonly seats = this.known.seats;
+  private readonly present = this.known.present;
   /** One join or leave at a time per person and room, so a reconnect and a leave cannot cross. */
   private readonly people = new KeyedLock();
   readonly presence: Presence;
@@ -75,44 +75,8 @@ export class RoomService {
   /** Loads the lobby view from the database: three queries, whatever the number of rooms. */
   async start(): Promise<void> {
     await ensureIndexes();
-    this.cache(...(await this.fetch({})));
+    await this.known.load();
     this.lifecycle.start();
-  }
-
-  /** Rooms with their seats and ownership log, all of them or one. */
-  private fetch(filter: { _id?: Types.ObjectId }) {
-    const byRoom = filter._id ? { room: filter._id } : {};
-    return Promise.all([
-      Room.find(filter, { title: 1, max: 1, passwordHash: 1, createdAt: 1 }).lean<
-        (RoomDoc & { passwordHash?: string })[]
-      >(),
-      Seat.find(byRoom, { room: 1, session: 1 }).lean<Pick<SeatDoc, 'room' | 'session'>[]>(),
-      Owner.find(byRoom).lean<(OwnerState & { room: Types.ObjectId })[]>(),
-    ]);
-  }
-
-  private cache(
-    rooms: (RoomDoc & { passwordHash?: string })[],
-    seats: Pick<SeatDoc, 'room' | 'session'>[],
-    owners: (OwnerState & { room: Types.ObjectId })[],
-  ): void {
-    for (const r of rooms) {
-      this.views.set(String(r._id), {
-        _id: String(r._id),
-        title: r.title,
-        max: r.max,
-        secret: Boolean(r.passwordHash),
-        size: 0,
-        owner: '',
-        ownerPid: '',
-        createdAt: r.createdAt.toISOString(),
-      });
-    }
-    for (const s of seats) this.seats.remember(String(s.room), s.session);
-    for (const view of this.views.values()) view.size = this.seats.count(view._id);
-    for (const { room, epoch, session, pid, user } of owners)
-      this.owners.remember(String(room), { epoch, session, pid, user });
-    for (const view of this.views.values()) this.showOwner(view);
   }
 
   async close(): Promise<void> {
@@ -122,28 +86,15 @@ export class RoomService {
   }
 
   list(): RoomView[] {
-    return [...this.views.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return this.known.list();
   }
 
   view(room: Types.ObjectId): RoomView {
-    const view = this.views.get(String(room));
-    if (!view) throw new RoomNotFound();
-    return view;
+    return this.known.view(room);
   }
 
-  /**
-   * The room's view. Alone, the cache is the whole truth; in a cluster, a room this process has
-   * not heard of yet (its event is still on the way, or was lost) is read from the database.
-   */
-  private async find(room: Types.ObjectId): Promise<RoomView> {
-    const view = this.views.get(String(room));
-    if (view || this.cluster.alone) return this.view(room);
-    const [found, removed] = await Promise.all([
-      this.fetch({ _id: room }),
-      Removal.exists({ _id: room }),
-    ]);
-    if (!removed && !this.views.has(String(room))) this.cache(...found);
-    return this.view(room);
+  private find(room: Types.ObjectId): Promise<RoomView> {
+    return this.known.find(room, this.cluster.alone);
   }
 
   /** Creates a room owned and entered by `person`. */
@@ -168,8 +119,7 @@ export class RoomService {
       ownerNick: person.nick,
       createdAt: doc.createdAt.toISOString(),
     };
-    this.views.set(id, view);
-    this.seats.remember(id, person.session);
+    this.known.add(view, owner, person.session);
     this.deps.notifier.roomCreated(view);
     this.cluster.publish({ type: 'room', view, owner, session: person.session });
     return view;
@@ -193,7 +143,7 @@ export class RoomService {
     if (await Ban.exists({ room, session: person.session })) throw new Banned();
     if (await this.seats.take(room, view.max, person)) {
       this.lifecycle.cancelRemoval(view._id);
-      view.size = this.seats.count(view._id);
+      this.known.recount(view._id);
       this.deps.notifier.roomUpdated(view);
       this.cluster.publish({ type: 'seat', room: view._id, session: person.session, taken: true });
     }
@@ -268,7 +218,7 @@ export class RoomService {
   }
 
   participants(room: string): Participant[] {
-    return this.present.list(room, this.owners.of(room)?.session);
+    return this.known.participants(room);
   }
 
   /** Releases a person's seat (their last tab left, or their seat went stale). */
@@ -287,9 +237,8 @@ export class RoomService {
       const seat = await this.seats.release(room, session);
       this.cluster.publish({ type: 'seat', room: id, session, taken: false });
       if (!seat) return this.announceParticipants(id);
-      const view = this.views.get(id);
+      const view = this.known.recount(id);
       if (!view) return;
-      view.size = this.seats.count(id);
       this.deps.notifier.roomUpdated(view);
       if (seat.announced) {
         await this.deps.chat.system(room, 'exit', `${person ? nameOf(person) : 'someone'} ${how}`);
@@ -323,19 +272,9 @@ export class RoomService {
   setNick(session: string, room: string | undefined, nick: string): void {
     if (this.present.nickTaken(room, session, nick))
       throw new Conflict('that nickname is taken in this room', 'nick_taken');
-    for (const view of this.rename(session, nick)) this.deps.notifier.roomUpdated(view);
+    for (const view of this.known.rename(session, nick)) this.deps.notifier.roomUpdated(view);
     for (const id of this.present.roomsOf(session)) this.announceParticipants(id);
     this.cluster.publish({ type: 'nick', session, nick });
-  }
-
-  /** Renames a present person; returns the lobby views that show them as owner. */
-  private rename(session: string, nick: string): RoomView[] {
-    const owned: RoomView[] = [];
-    for (const id of this.present.rename(session, nick)) {
-      const view = this.views.get(id);
-      if (view && this.owners.is(id, session)) owned.push(this.showOwner(view));
-    }
-    return owned;
   }
 
   /** Owner only: bans the person from the room and takes all their tabs out at once. */
@@ -407,12 +346,9 @@ export class RoomService {
   }
 
   private forgetRoom(id: string): void {
-    this.views.delete(id);
-    this.owners.forget(id);
-    this.present.forget(id);
+    this.known.forget(id);
     this.presence.drop(id);
     this.lifecycle.cancelRemoval(id);
-    this.seats.forget(id);
   }
 
   /** Seat ids of people with a live tab in this process, for the sweeper's heartbeat. */
@@ -422,41 +358,9 @@ export class RoomService {
 
   /** Applies another process's change to this process's caches (browsers already heard of it). */
   apply(event: ClusterEvent): void {
-    switch (event.type) {
-      case 'room':
-        this.views.set(event.view._id, { ...event.view });
-        this.owners.remember(event.view._id, event.owner);
-        this.seats.remember(event.view._id, event.session);
-        return;
-      case 'seat': {
-        const view = this.views.get(event.room);
-        if (!view) return;
-        if (event.taken) {
-          this.seats.remember(event.room, event.session);
-          this.lifecycle.cancelRemoval(event.room);
-        } else {
-          this.seats.drop(event.room, event.session);
-          this.present.remove(event.room, event.session);
-        }
-        view.size = this.seats.count(event.room);
-        return;
-      }
-      case 'present':
-        if (this.views.has(event.room)) this.present.add(event.room, event.person);
-        return;
-      case 'owner': {
-        this.owners.remember(event.room, event.owner);
-        const view = this.views.get(event.room);
-        if (view) this.showOwner(view);
-        return;
-      }
-      case 'nick':
-        this.rename(event.session, event.nick);
-        return;
-      case 'removed':
-        this.forgetRoom(event.room);
-        return;
-    }
+    if (event.type === 'removed') return this.forgetRoom(event.room);
+    this.known.apply(event);
+    if (event.type === 'seat' && event.taken) this.lifecycle.cancelRemoval(event.room);
   }
 
   /** Gives the room to the longest-present remaining participant, if any. */
@@ -482,26 +386,13 @@ export class RoomService {
     const owner = await this.owners.transfer(room, from, to);
     if (!owner) return false;
     this.cluster.publish({ type: 'owner', room: id, owner });
-    const view = this.views.get(id);
-    if (view) {
-      this.showOwner(view);
-      this.deps.notifier.roomUpdated(view);
-    }
+    const view = this.known.get(id);
+    if (view) this.deps.notifier.roomUpdated(this.known.showOwner(view));
     this.deps.notifier.owner(id, to.pid);
     return true;
   }
 
-  /** Copies the current owner's colour, id and nickname into the lobby view. */
-  private showOwner(view: RoomView): RoomView {
-    const owner = this.owners.of(view._id);
-    if (!owner) return view;
-    view.owner = owner.user;
-    view.ownerPid = owner.pid;
-    view.ownerNick = this.present.get(view._id, owner.session)?.nick;
-    return view;
-  }
-
   private announceParticipants(room: string): void {
-    if (this.views.has(room)) this.deps.notifier.participants(room, this.participants(room));
+    if (this.known.get(room)) this.deps.notifier.participants(room, this.participants(room));
   }
 }
