@@ -10,10 +10,12 @@ import { createApp } from '../src/app';
 import { testConfig } from '../src/config';
 import { startEmbedded } from '../src/db/embedded';
 import { colorOf } from '../src/lib/identity';
+import { NoRedis } from '../src/lib/redis';
 import { createLogger } from '../src/logger';
 import { Message } from '../src/models/message.model';
 import { Room } from '../src/models/room.model';
 import { Seat } from '../src/models/seat.model';
+import { sameProcess, twoProcesses } from './delivery';
 
 const ROOMS = 300;
 const ROUNDS = 30;
@@ -117,6 +119,27 @@ async function main() {
         await agent.get('/healthz');
       },
     );
+
+    // The price of several processes: the same message, heard by a tab on another process.
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const config = testConfig({ UPLOAD_DIR: uploads, MESSAGES_PER_10S: 1_000_000 });
+    const one = await sameProcess(config, logger);
+    const two = await twoProcesses(
+      { ...config, REDIS_URL: redisUrl, REDIS_PREFIX: `gifchat-bench-${Date.now()}` },
+      logger,
+    ).catch((err: unknown) => {
+      if (!(err instanceof NoRedis)) throw err;
+      process.stdout.write(`delivery across processes: not measured (${err.message})\n`);
+    });
+    if (two) {
+      await compare(
+        'deliver a message (2 processes vs 1)',
+        () => two.send(),
+        () => one.send(),
+      );
+      await two.close();
+    }
+    await one.close();
   } finally {
     await app.close();
     await mongoose.connection.dropDatabase().catch(() => undefined);
