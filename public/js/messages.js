@@ -6,12 +6,19 @@
   const { t, el, chip, formatTimes, gifs } = window.gifchat;
   const GROUP_MS = 5 * 60 * 1000;
   const NEAR_BOTTOM = 48;
+  const SYSTEM_KINDS = ['joined', 'left', 'removed'];
+  // Messages stored before system messages carried `kind` and `name` say it in English.
   const SYSTEM = [
     [/^(.+) joined$/s, 'joined'],
     [/^(.+) left$/s, 'left'],
+    [/^(.+) was removed$/s, 'removed'],
   ];
 
-  function systemText(text) {
+  /** A system message in the page's language. */
+  function systemText(m) {
+    if (SYSTEM_KINDS.includes(m.kind) && typeof m.name === 'string')
+      return t(m.kind, { name: m.name });
+    const text = m.chat || '';
     for (const [pattern, key] of SYSTEM) {
       const match = pattern.exec(text);
       if (match) return t(key, { name: match[1] });
@@ -59,7 +66,7 @@
       time.setAttribute('datetime', m.createdAt);
       if (m.user === 'system') {
         item.classList.add('system');
-        item.append(el('span', 'system-text', systemText(m.chat || '')), time);
+        item.append(el('span', 'system-text', systemText(m)), time);
         formatTimes(item);
         return item;
       }
@@ -211,7 +218,7 @@
       byseq.set(seqOf(item), item);
       if (item.classList.contains('system')) {
         const text = item.querySelector('.system-text');
-        text.textContent = systemText(text.textContent);
+        text.textContent = systemText({ chat: text.textContent });
       }
       regroup(item);
     }

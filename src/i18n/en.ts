@@ -131,6 +131,7 @@ export const en = {
     youOwner: 'You are now the owner.',
     joined: '{name} joined',
     left: '{name} left',
+    removed: '{name} was removed',
     justNow: 'just now',
     live: 'Live',
   },

@@ -20,8 +20,11 @@ export interface Translator {
   t(key: string, params?: Params): string;
   /** A server message that is safe to show (flash, field errors), translated when it is a known one. */
   tm(message: unknown): string;
-  /** A system message's text ("X joined") in this language. */
-  system(text: unknown): string;
+  /**
+   * A system message in this language: from its `kind` and `name`, or for messages stored
+   * without them, from its English text ("X joined").
+   */
+  system(message: unknown): string;
   /** "5 minutes ago" for an ISO date: relative, so it needs no time zone. */
   ago(iso: unknown, now?: number): string;
 }
@@ -42,10 +45,29 @@ function lookup(dict: Dictionary, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+const SYSTEM_KINDS = ['joined', 'left', 'removed'] as const;
 const SYSTEM = [
-  { pattern: /^(.+) joined$/s, key: 'client.joined' },
-  { pattern: /^(.+) left$/s, key: 'client.left' },
+  { pattern: /^(.+) joined$/s, kind: 'joined' },
+  { pattern: /^(.+) left$/s, kind: 'left' },
+  { pattern: /^(.+) was removed$/s, kind: 'removed' },
 ];
+
+/** What a system message says happened, and to whom. */
+function systemEvent(message: unknown): { kind: string; name: string } | string {
+  const m = (typeof message === 'object' && message !== null ? message : { chat: message }) as {
+    chat?: unknown;
+    kind?: unknown;
+    name?: unknown;
+  };
+  if (SYSTEM_KINDS.includes(m.kind as never) && typeof m.name === 'string')
+    return { kind: String(m.kind), name: m.name };
+  const text = String(m.chat ?? '');
+  for (const { pattern, kind } of SYSTEM) {
+    const match = pattern.exec(text);
+    if (match) return { kind, name: match[1] ?? '' };
+  }
+  return text;
+}
 
 export function translator(lang: Lang): Translator {
   const dict = DICTIONARIES[lang];
@@ -60,13 +82,9 @@ export function translator(lang: Lang): Translator {
         ? ((dict.server as Record<string, string>)[text] ?? text)
         : text;
     },
-    system: (text) => {
-      const value = String(text ?? '');
-      for (const { pattern, key } of SYSTEM) {
-        const match = pattern.exec(value);
-        if (match) return t(key, { name: match[1] });
-      }
-      return value;
+    system: (message) => {
+      const event = systemEvent(message);
+      return typeof event === 'string' ? event : t(`client.${event.kind}`, { name: event.name });
     },
     ago: (iso, now = Date.now()) => {
       const then = new Date(String(iso)).getTime();

@@ -130,6 +130,7 @@ export const ko: Dictionary = {
     youOwner: '이제 내가 방장입니다.',
     joined: '{name}님이 들어왔습니다',
     left: '{name}님이 나갔습니다',
+    removed: '{name}님이 내보내졌습니다',
     justNow: '방금',
     live: '실시간',
   },

@@ -12,6 +12,9 @@ const messageSchema = new Schema(
     gif: { type: String },
     // Whisper recipient pid; whispers are only ever shown to sender and recipient.
     to: { type: String },
+    // System messages: what happened and to whom, so each browser can say it in its language.
+    kind: { type: String, enum: ['joined', 'left', 'removed'] },
+    name: { type: String },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   { versionKey: false },

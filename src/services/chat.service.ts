@@ -6,7 +6,7 @@ import { KeyedLock } from '../lib/keyed-lock';
 import { isDuplicateKey } from '../lib/mongo';
 import type { Person } from '../lib/identity';
 import type { Logger } from '../logger';
-import type { ChatMessage, Notifier } from './types';
+import type { ChatMessage, Notifier, SystemKind } from './types';
 
 export const HISTORY_PAGE = 50;
 
@@ -18,7 +18,14 @@ export interface ChatDependencies {
 }
 
 type Draft = Pick<MessageDoc, 'user'> &
-  Partial<Pick<MessageDoc, 'pid' | 'nick' | 'chat' | 'gif' | 'to'>>;
+  Partial<Pick<MessageDoc, 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name'>>;
+
+/** The English text of system messages, as the classic app stores them in `chat`. */
+const SYSTEM_TEXT: Record<SystemKind, string> = {
+  joined: 'joined',
+  left: 'left',
+  removed: 'was removed',
+};
 
 export function toChatMessage(doc: MessageDoc): ChatMessage {
   const msg: ChatMessage = {
@@ -28,10 +35,11 @@ export function toChatMessage(doc: MessageDoc): ChatMessage {
     user: doc.user,
     createdAt: doc.createdAt.toISOString(),
   };
-  for (const key of ['pid', 'nick', 'chat', 'gif', 'to'] as const) {
+  for (const key of ['pid', 'nick', 'chat', 'gif', 'to', 'name'] as const) {
     const value = doc[key];
     if (value != null) msg[key] = value;
   }
+  if (doc.kind) msg.kind = doc.kind;
   return msg;
 }
 
@@ -78,9 +86,10 @@ export class ChatService {
     return message;
   }
 
-  async system(room: Types.ObjectId, kind: 'join' | 'exit', chat: string): Promise<ChatMessage> {
-    const message = await this.insert(room, { user: 'system', chat });
-    this.deps.notifier.system(String(room), kind, message);
+  async system(room: Types.ObjectId, kind: SystemKind, name: string): Promise<ChatMessage> {
+    const chat = `${name} ${SYSTEM_TEXT[kind]}`;
+    const message = await this.insert(room, { user: 'system', kind, name, chat });
+    this.deps.notifier.system(String(room), kind === 'joined' ? 'join' : 'exit', message);
     return message;
   }
 

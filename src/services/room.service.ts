@@ -200,7 +200,7 @@ export class RoomService {
       };
       this.present.add(id, present);
       this.cluster.publish({ type: 'present', room: id, person: present });
-      if (!seat.announced) await this.deps.chat.system(room, 'join', `${nameOf(person)} joined`);
+      if (!seat.announced) await this.deps.chat.system(room, 'joined', nameOf(person));
       this.announceParticipants(id);
     });
   }
@@ -225,7 +225,7 @@ export class RoomService {
   async leave(
     room: Types.ObjectId,
     session: string,
-    how: 'left' | 'was removed' = 'left',
+    how: 'left' | 'removed' = 'left',
   ): Promise<void> {
     const id = String(room);
     await this.people.run(`${id}\n${session}`, async () => {
@@ -241,7 +241,7 @@ export class RoomService {
       if (!view) return;
       this.deps.notifier.roomUpdated(view);
       if (seat.announced) {
-        await this.deps.chat.system(room, 'exit', `${person ? nameOf(person) : 'someone'} ${how}`);
+        await this.deps.chat.system(room, how, person ? nameOf(person) : colorOf(session));
       }
       if (this.owners.is(id, session)) await this.passOwnership(room, session);
       this.announceParticipants(id);
@@ -288,7 +288,7 @@ export class RoomService {
     await claimed(Ban.create({ room, session: seat.session }));
     this.presence.drop(id, seat.session);
     this.deps.notifier.kicked(id, pid, 'the owner removed you from this room');
-    await this.leave(room, seat.session, 'was removed');
+    await this.leave(room, seat.session, 'removed');
   }
 
   /** Owner only: gives the room to another participant who is here now. */

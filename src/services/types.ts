@@ -23,8 +23,13 @@ export interface ChatMessage {
   chat?: string;
   gif?: string;
   to?: string;
+  /** System messages only: what happened, and the name of the person it happened to. */
+  kind?: SystemKind;
+  name?: string;
   createdAt: string;
 }
+
+export type SystemKind = 'joined' | 'left' | 'removed';
 
 export interface Participant {
   pid: string;
@@ -40,7 +45,8 @@ export interface Notifier {
   roomUpdated(room: RoomView): void;
   roomRemoved(roomId: string): void;
   chat(roomId: string, message: ChatMessage): void;
-  system(roomId: string, kind: 'join' | 'exit', message: ChatMessage): void;
+  /** `join` or `exit`, the classic events, carrying a system message. */
+  system(roomId: string, event: 'join' | 'exit', message: ChatMessage): void;
   whisper(roomId: string, message: ChatMessage, pids: string[]): void;
   participants(roomId: string, list: Participant[]): void;
   owner(roomId: string, pid: string): void;

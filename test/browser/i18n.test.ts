@@ -119,5 +119,10 @@ test('both dictionaries have the same keys, parameters and no empty strings', ()
   expect(tm('__proto__')).toBe('__proto__');
   expect(tm('anything else')).toBe('anything else');
   expect(system('#a1b2c3 joined')).toBe('#a1b2c3님이 들어왔습니다');
+  expect(system({ kind: 'removed', name: '민지', chat: '민지 was removed' })).toBe(
+    '민지님이 내보내졌습니다',
+  );
+  expect(system({ chat: '#a1b2c3 was removed' })).toBe('#a1b2c3님이 내보내졌습니다');
+  expect(system({ kind: 'exploded', name: 'x', chat: 'x exploded' })).toBe('x exploded');
   expect(ago(new Date(Date.now() - 5 * 60_000).toISOString())).toBe('5분 전');
 });

@@ -22,6 +22,8 @@ describe('join', () => {
       user: 'system',
       room,
       chat: expect.stringContaining('joined'),
+      kind: 'joined',
+      name: expect.stringMatching(/^#[0-9a-f]{6}$/),
     });
     expect(await Message.exists({ _id: message._id, user: 'system' })).toBeTruthy();
   });

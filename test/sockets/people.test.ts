@@ -263,10 +263,21 @@ describe('owner tools', () => {
     const kicked = Promise.all(
       bob.tabs.map((t) => next<{ room: string; reason: string }>(t, 'kicked')),
     );
+    const bobName = colorOf((await Seat.findOne({ pid: bob.pid }).lean())!.session);
+    const exit = next<ChatMessage>(owner.tabs[0]!, 'exit');
     expect((await ask(owner.tabs[0]!, 'kick', { pid: bob.pid })).ok).toBe(true);
     for (const info of await kicked)
       expect(info).toMatchObject({ room, reason: expect.stringContaining('removed') });
     await until(() => seen().length === 1);
+    expect(await exit).toMatchObject({
+      user: 'system',
+      kind: 'removed',
+      name: bobName,
+      chat: `${bobName} was removed`,
+    });
+    // Each page says it in its reader's language.
+    const korean = await owner.v.agent.get(`/room/${room}`).set('accept-language', 'ko');
+    expect(korean.text).toContain(`${bobName}님이 내보내졌습니다`);
 
     // Bob's old tabs no longer receive the room's messages.
     let leaked = false;
