@@ -17,6 +17,7 @@ import type { Redis } from './lib/redis';
 import type { Logger } from './logger';
 import { ChatService } from './services/chat.service';
 import { singleProcess } from './services/cluster';
+import type { RoomPeople } from './services/room.people';
 import { RoomService } from './services/room.service';
 import type { Notifier } from './services/types';
 import { registerChatHandlers } from './sockets/chat.handlers';
@@ -43,6 +44,7 @@ export interface GifChat {
   server: HttpServer;
   io: Server;
   rooms: RoomService;
+  people: RoomPeople;
   chat: ChatService;
   /** Loads the lobby view and starts the sweeper. */
   start(): Promise<void>;
@@ -98,7 +100,7 @@ export function createApp({
   const session = createSessionMiddleware(config, connection);
   io.engine.use(session);
   registerLobbyHandlers(lobby);
-  registerChatHandlers(chatNsp, { rooms, chat, logger });
+  registerChatHandlers(chatNsp, { rooms, people: rooms.people, chat, logger });
 
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -127,6 +129,7 @@ export function createApp({
     server,
     io,
     rooms,
+    people: rooms.people,
     chat,
     start: () => rooms.start(),
     close: async () => {

@@ -83,7 +83,7 @@ export class RoomLifecycle {
     ).lean<Pick<SeatDoc, 'room' | 'session'>[]>();
     for (const seat of stale) {
       if (!this.rooms.presence.isLive(String(seat.room), seat.session))
-        await this.rooms.leave(seat.room, seat.session);
+        await this.rooms.people.leave(seat.room, seat.session);
     }
 
     // Removals cut short by a crash: the tombstone exists but the room is still there.

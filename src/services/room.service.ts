@@ -1,18 +1,14 @@
 import { Types } from 'mongoose';
 import type { Config } from '../config';
 import {
-  BadRequest,
   Banned,
-  Conflict,
-  NotFound,
   NotOwner,
   NotParticipant,
   PasswordRequired,
   RoomNotFound,
   WrongPassword,
 } from '../errors';
-import { colorOf, nameOf, type Person } from '../lib/identity';
-import { KeyedLock } from '../lib/keyed-lock';
+import type { Person } from '../lib/identity';
 import { claimed } from '../lib/mongo';
 import { hashPassword, verifyPassword } from '../lib/password';
 import type { Logger } from '../logger';
@@ -21,15 +17,14 @@ import { ensureIndexes } from '../models/indexes';
 import { Owner } from '../models/owner.model';
 import { Removal } from '../models/removal.model';
 import { Room } from '../models/room.model';
-import { Seat, type SeatDoc } from '../models/seat.model';
+import { Seat } from '../models/seat.model';
 import type { ChatService } from './chat.service';
 import { singleProcess, type Cluster, type ClusterEvent } from './cluster';
-import type { OwnerState } from './ownership';
-import { asPerson } from './participants';
 import { Presence } from './presence';
 import { RoomCache } from './room.cache';
+import { RoomPeople } from './room.people';
 import { RoomLifecycle } from './room.lifecycle';
-import type { Notifier, Participant, RoomView } from './types';
+import type { Notifier, RoomView } from './types';
 
 export interface RoomDependencies {
   config: Config;
@@ -47,29 +42,37 @@ export interface NewRoom {
 }
 
 /**
- * The room lifecycle: creation, admission under capacity, presence, ownership and removal. What
- * it knows is cached (`known`) so hot paths need no query; in a cluster, every change to that
- * cache is published and the other processes `apply` it.
+ * The rooms: creation, admission under capacity, secret rooms, removal. What it knows is cached
+ * (`known`) so hot paths need no query; in a cluster, every change to that cache is published and
+ * the other processes `apply` it. The people inside are `people`'s business.
  */
 export class RoomService {
   private readonly known = new RoomCache();
   private readonly owners = this.known.owners;
   private readonly seats = this.known.seats;
-  private readonly present = this.known.present;
-  /** One join or leave at a time per person and room, so a reconnect and a leave cannot cross. */
-  private readonly people = new KeyedLock();
   readonly presence: Presence;
   readonly lifecycle: RoomLifecycle;
+  /** Who is in the rooms, and what they do there. */
+  readonly people: RoomPeople;
   private readonly cluster: Cluster;
 
   constructor(private readonly deps: RoomDependencies) {
     this.cluster = deps.cluster ?? singleProcess;
     this.presence = new Presence(deps.config.PRESENCE_GRACE_MS, (room, session) => {
-      void this.leave(new Types.ObjectId(room), session).catch((err: unknown) =>
-        deps.logger.error('leave failed', { room, err: String(err) }),
-      );
+      void this.people
+        .leave(new Types.ObjectId(room), session)
+        .catch((err: unknown) => deps.logger.error('leave failed', { room, err: String(err) }));
     });
     this.lifecycle = new RoomLifecycle(this, deps);
+    this.people = new RoomPeople({
+      known: this.known,
+      presence: this.presence,
+      notifier: deps.notifier,
+      chat: deps.chat,
+      cluster: this.cluster,
+      admit: (view, room, person) => this.admit(view, room, person),
+      scheduleRemoval: (room) => this.lifecycle.scheduleRemoval(room),
+    });
   }
 
   /** Loads the lobby view from the database: three queries, whatever the number of rooms. */
@@ -139,7 +142,7 @@ export class RoomService {
   }
 
   /** Takes a seat unless banned; the room is full → RoomFull. */
-  private async admit(view: RoomView, room: Types.ObjectId, person: Person): Promise<void> {
+  async admit(view: RoomView, room: Types.ObjectId, person: Person): Promise<void> {
     if (await Ban.exists({ room, session: person.session })) throw new Banned();
     if (await this.seats.take(room, view.max, person)) {
       this.lifecycle.cancelRemoval(view._id);
@@ -172,142 +175,6 @@ export class RoomService {
 
   isOwner(room: string, session: string): boolean {
     return this.owners.is(room, session);
-  }
-
-  /** A tab joined the room's socket channel; the first tab of a person announces them. */
-  async connect(room: Types.ObjectId, person: Person, socketId: string): Promise<void> {
-    const id = String(room);
-    // Attached before waiting, so a leave queued for this person sees them back and stands down.
-    const first = this.presence.attach(id, person.session, socketId);
-    if (!first) return;
-    await this.people.run(`${id}\n${person.session}`, async () => {
-      if (this.present.get(id, person.session)) return;
-      let seat = await this.markSeat(room, person.session);
-      if (!seat) {
-        // Their seat went while they were reconnecting (grace period over): take one again.
-        await this.admit(this.view(room), room, person);
-        seat = await this.markSeat(room, person.session);
-      }
-      if (!seat) throw new NotParticipant();
-      const present = {
-        session: person.session,
-        seat: String(seat._id),
-        pid: person.pid,
-        user: person.user,
-        nick: person.nick,
-        owner: false,
-        since: seat.since.toISOString(),
-      };
-      this.present.add(id, present);
-      this.cluster.publish({ type: 'present', room: id, person: present });
-      if (!seat.announced) await this.deps.chat.system(room, 'joined', nameOf(person));
-      this.announceParticipants(id);
-    });
-  }
-
-  /** Marks the seat as announced and seen now; returns it as it was before. */
-  private markSeat(room: Types.ObjectId, session: string): Promise<SeatDoc | null> {
-    return Seat.findOneAndUpdate(
-      { room, session },
-      { $set: { lastSeen: new Date(), announced: true } },
-    ).lean<SeatDoc>();
-  }
-
-  disconnect(room: string, session: string, socketId: string): void {
-    this.presence.detach(room, session, socketId);
-  }
-
-  participants(room: string): Participant[] {
-    return this.known.participants(room);
-  }
-
-  /** Releases a person's seat (their last tab left, or their seat went stale). */
-  async leave(
-    room: Types.ObjectId,
-    session: string,
-    how: 'left' | 'removed' = 'left',
-  ): Promise<void> {
-    const id = String(room);
-    await this.people.run(`${id}\n${session}`, async () => {
-      // They came back (a reconnect) while this leave waited its turn, or have a tab elsewhere.
-      if (how === 'left' && this.presence.isLive(id, session)) return;
-      if (how === 'left' && (await this.cluster.hasTab(id, session))) return;
-      const person = this.present.remove(id, session);
-      if (person) this.deps.chat.typing(id, person, false);
-      const seat = await this.seats.release(room, session);
-      this.cluster.publish({ type: 'seat', room: id, session, taken: false });
-      if (!seat) return this.announceParticipants(id);
-      const view = this.known.recount(id);
-      if (!view) return;
-      this.deps.notifier.roomUpdated(view);
-      if (seat.announced) {
-        await this.deps.chat.system(room, how, person ? nameOf(person) : colorOf(session));
-      }
-      if (this.owners.is(id, session)) await this.passOwnership(room, session);
-      this.announceParticipants(id);
-      if (view.size === 0) this.lifecycle.scheduleRemoval(id);
-    });
-  }
-
-  /** The person behind a live tab in this room, with their current nickname. */
-  presentPerson(room: string, session: string): Person {
-    const present = this.present.get(room, session);
-    if (!present) throw new NotParticipant();
-    return asPerson(present);
-  }
-
-  /** A live participant by public id, or why there is none (for whisper acknowledgements). */
-  async findByPid(room: string, pid: string): Promise<Person> {
-    const present = this.present.byPid(room, pid);
-    if (present) return asPerson(present);
-    if (await Seat.exists({ pid }))
-      throw new NotFound('that person is not in this room', 'not_in_room');
-    throw new NotFound('there is no such person', 'no_such_person');
-  }
-
-  /**
-   * Sets a nickname everywhere this person is present. The uniqueness check and the update run
-   * without an await in between, so two people cannot take the same name in this process.
-   */
-  setNick(session: string, room: string | undefined, nick: string): void {
-    if (this.present.nickTaken(room, session, nick))
-      throw new Conflict('that nickname is taken in this room', 'nick_taken');
-    for (const view of this.known.rename(session, nick)) this.deps.notifier.roomUpdated(view);
-    for (const id of this.present.roomsOf(session)) this.announceParticipants(id);
-    this.cluster.publish({ type: 'nick', session, nick });
-  }
-
-  /** Owner only: bans the person from the room and takes all their tabs out at once. */
-  async kick(room: Types.ObjectId, by: string, pid: string): Promise<void> {
-    const id = String(room);
-    this.view(room);
-    if (!this.isOwner(id, by)) throw new NotOwner();
-    const seat = await Seat.findOne({ room, pid }).lean<SeatDoc>();
-    if (!seat) throw new NotFound('that person is not in this room', 'not_in_room');
-    if (seat.session === by) throw new BadRequest('you cannot remove yourself');
-    await claimed(Ban.create({ room, session: seat.session }));
-    this.presence.drop(id, seat.session);
-    this.deps.notifier.kicked(id, pid, 'the owner removed you from this room');
-    await this.leave(room, seat.session, 'removed');
-  }
-
-  /** Owner only: gives the room to another participant who is here now. */
-  async handover(room: Types.ObjectId, by: string, pid: string): Promise<void> {
-    const id = String(room);
-    this.view(room);
-    if (!this.isOwner(id, by)) throw new NotOwner();
-    const target = this.present.byPid(id, pid);
-    if (!target) throw new NotFound('that person is not in this room', 'not_in_room');
-    if (target.session === by) throw new BadRequest('you already own this room');
-    const done = await this.transferOwnership(room, by, {
-      session: target.session,
-      pid,
-      user: target.user,
-    });
-    if (!done) throw new Conflict('ownership changed meanwhile', 'owner_changed');
-    // The new owner may have left while the hand-over was being written: pass it on again.
-    if (!this.present.get(id, target.session)) await this.passOwnership(room, target.session);
-    this.announceParticipants(id);
   }
 
   /** Owner-only removal (DELETE /room/:id). */
@@ -353,7 +220,7 @@ export class RoomService {
 
   /** Seat ids of people with a live tab in this process, for the sweeper's heartbeat. */
   liveSeats(): string[] {
-    return this.present.seatIds((room, session) => this.presence.isLive(room, session));
+    return this.known.present.seatIds((room, session) => this.presence.isLive(room, session));
   }
 
   /** Applies another process's change to this process's caches (browsers already heard of it). */
@@ -361,38 +228,5 @@ export class RoomService {
     if (event.type === 'removed') return this.forgetRoom(event.room);
     this.known.apply(event);
     if (event.type === 'seat' && event.taken) this.lifecycle.cancelRemoval(event.room);
-  }
-
-  /** Gives the room to the longest-present remaining participant, if any. */
-  private async passOwnership(room: Types.ObjectId, from: string): Promise<void> {
-    const here = this.present.eldest(String(room), from);
-    const next =
-      here ??
-      (await Seat.findOne({ room, session: { $ne: from } })
-        .sort({ since: 1 })
-        .lean<SeatDoc>());
-    if (!next) return;
-    const user = 'user' in next ? next.user : colorOf(next.session);
-    await this.transferOwnership(room, from, { session: next.session, pid: next.pid, user });
-  }
-
-  /** Compare-and-set on the ownership log, then everyone hears about it. */
-  private async transferOwnership(
-    room: Types.ObjectId,
-    from: string,
-    to: Omit<OwnerState, 'epoch'>,
-  ): Promise<boolean> {
-    const id = String(room);
-    const owner = await this.owners.transfer(room, from, to);
-    if (!owner) return false;
-    this.cluster.publish({ type: 'owner', room: id, owner });
-    const view = this.known.get(id);
-    if (view) this.deps.notifier.roomUpdated(this.known.showOwner(view));
-    this.deps.notifier.owner(id, to.pid);
-    return true;
-  }
-
-  private announceParticipants(room: string): void {
-    if (this.known.get(room)) this.deps.notifier.participants(room, this.participants(room));
   }
 }

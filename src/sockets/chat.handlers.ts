@@ -8,6 +8,7 @@ import { personOf, type Person } from '../lib/identity';
 import { parseObjectId } from '../lib/mongo';
 import type { Logger } from '../logger';
 import type { ChatService } from '../services/chat.service';
+import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
 import type { JoinData } from './events';
 import { personChannel, type ChatNamespace } from './notifier';
@@ -15,6 +16,7 @@ import { responder } from './respond';
 
 export interface ChatHandlerDependencies {
   rooms: RoomService;
+  people: RoomPeople;
   chat: ChatService;
   logger: Logger;
 }
@@ -70,7 +72,7 @@ export function socketPerson(socket: ChatSocket): Person {
 
 export function registerChatHandlers(
   nsp: ChatNamespace,
-  { rooms, chat, logger }: ChatHandlerDependencies,
+  { rooms, people, chat, logger }: ChatHandlerDependencies,
 ): void {
   const respond = responder(logger);
 
@@ -81,7 +83,7 @@ export function registerChatHandlers(
       socket.data.room = undefined;
       void socket.leave(room);
       if (socket.data.pid) void socket.leave(personChannel(room, socket.data.pid));
-      if (socket.data.session) rooms.disconnect(room, socket.data.session, socket.id);
+      if (socket.data.session) people.disconnect(room, socket.data.session, socket.id);
     };
 
     const replay = async (room: Types.ObjectId, pid: string, after: number) => {
@@ -107,7 +109,7 @@ export function registerChatHandlers(
           // Replay before announcing, so the replay is exactly what was missed; a message racing
           // in between may arrive live as well, and browsers drop repeats by seq.
           if (after !== undefined) await replay(id, person.pid, after);
-          await rooms.connect(id, person, socket.id).catch((err: unknown) => {
+          await people.connect(id, person, socket.id).catch((err: unknown) => {
             leaveCurrent();
             throw err;
           });
@@ -120,7 +122,7 @@ export function registerChatHandlers(
           user: person.user,
           nick: person.nick,
           owner: rooms.isOwner(view._id, person.session),
-          participants: rooms.participants(view._id),
+          participants: people.participants(view._id),
         };
       }),
     );
@@ -144,7 +146,7 @@ export function registerChatHandlers(
         const nick = parseOrThrow(nickSchema, raw);
         await reloadSession(socket);
         const person = socketPerson(socket);
-        rooms.setNick(person.session, socket.data.room, nick);
+        people.setNick(person.session, socket.data.room, nick);
         const session = requestOf(socket).session!;
         session.nick = nick;
         await new Promise<void>((resolve, reject) =>
@@ -159,7 +161,7 @@ export function registerChatHandlers(
       try {
         chat.typing(
           socket.data.room,
-          rooms.presentPerson(socket.data.room, socket.data.session),
+          people.presentPerson(socket.data.room, socket.data.session),
           raw,
         );
       } catch {
@@ -171,8 +173,8 @@ export function registerChatHandlers(
       respond(ack, async () => {
         const { to, chat: text } = parseOrThrow(whisperSchema, raw);
         const { room, session, id } = current();
-        const from = rooms.presentPerson(room, session);
-        const target = await rooms.findByPid(room, to);
+        const from = people.presentPerson(room, session);
+        const target = await people.findByPid(room, to);
         if (target.pid === from.pid) throw new BadRequest('you cannot whisper to yourself');
         const message = await chat.whisper(id, from, target.pid, text);
         return { delivered: true, message };
@@ -185,7 +187,7 @@ export function registerChatHandlers(
         respond(ack, async () => {
           const { pid } = parseOrThrow(targetSchema, raw);
           const { id, session } = current();
-          await rooms[action](id, session, pid);
+          await people[action](id, session, pid);
           return null;
         }),
       );

@@ -111,12 +111,12 @@ test('the participant list spans processes; two tabs on two processes make one p
   await new Promise((r) => setTimeout(r, 600));
   expect(exits).toHaveLength(0);
   expect(seen().map((p) => p.pid)).toContain(guest.pid);
-  expect(b.rooms.participants(room).map((p) => p.pid)).toContain(guest.pid);
+  expect(b.people.participants(room).map((p) => p.pid)).toContain(guest.pid);
 
   secondTab.disconnect();
   await until(() => exits.length === 1 && !seen().some((p) => p.pid === guest.pid));
   await until(() => sizeOn(a, room) === 1 && sizeOn(b, room) === 1);
-  await until(() => !b.rooms.participants(room).some((p) => p.pid === guest.pid));
+  await until(() => !b.people.participants(room).some((p) => p.pid === guest.pid));
 });
 
 test('a nickname set through one process shows in the other process', async () => {
@@ -125,7 +125,7 @@ test('a nickname set through one process shows in the other process', async () =
   await enter(room, a, owner);
   const guest = await enter(room, b);
   expect((await ask(guest.tab, 'nick', 'Remote')).ok).toBe(true);
-  await until(() => a.rooms.participants(room).some((p) => p.nick === 'Remote'));
+  await until(() => a.people.participants(room).some((p) => p.nick === 'Remote'));
 });
 
 test('a whisper crosses processes and reaches no one else', async () => {
@@ -152,7 +152,7 @@ test('the owner on one process kicks a person on the other, who cannot come back
   const room = await owner.createRoom({ title: 'strict' });
   const host = await enter(room, a, owner);
   const guest = await enter(room, b);
-  await until(() => a.rooms.participants(room).some((p) => p.pid === guest.pid));
+  await until(() => a.people.participants(room).some((p) => p.pid === guest.pid));
   const kicked = next<{ reason: string }>(guest.tab, 'kicked');
   expect((await ask(host.tab, 'kick', { pid: guest.pid })).ok).toBe(true);
   expect((await kicked).reason).toMatch(/removed/);

@@ -81,29 +81,29 @@ describe('presence', () => {
     const seat = (await Seat.findOne({ room, pid: guest.pid }).lean())!;
     const person = { session: seat.session, pid: guest.pid, user: colorOf(seat.session) };
     guest.tabs[0]!.disconnect();
-    await until(() => !h.rooms.participants(room).some((p) => p.pid === guest.pid));
+    await until(() => !h.people.participants(room).some((p) => p.pid === guest.pid));
 
     // The join checked the seat just before the leave released it; then the tab connects.
     await h.rooms.enter(id, person);
-    await h.rooms.leave(id, person.session);
-    await h.rooms.connect(id, person, 'reconnected-tab-1');
+    await h.people.leave(id, person.session);
+    await h.people.connect(id, person, 'reconnected-tab-1');
     expect(await Seat.countDocuments({ room, pid: guest.pid })).toBe(1);
-    expect(h.rooms.participants(room).map((p) => p.pid)).toContain(guest.pid);
+    expect(h.people.participants(room).map((p) => p.pid)).toContain(guest.pid);
 
     // The tab connects while a leave for the same person is under way: the leave stands down.
-    h.rooms.disconnect(room, person.session, 'reconnected-tab-1');
+    h.people.disconnect(room, person.session, 'reconnected-tab-1');
     await Promise.all([
-      h.rooms.leave(id, person.session),
-      h.rooms.connect(id, person, 'reconnected-tab-2'),
+      h.people.leave(id, person.session),
+      h.people.connect(id, person, 'reconnected-tab-2'),
     ]);
     expect(await Seat.countDocuments({ room, pid: guest.pid })).toBe(1);
-    expect(h.rooms.participants(room).map((p) => p.pid)).toContain(guest.pid);
+    expect(h.people.participants(room).map((p) => p.pid)).toContain(guest.pid);
     const posted = await guest.v.agent
       .post(`/room/${room}/chat`)
       .set('x-csrf-token', guest.v.csrf)
       .send({ chat: 'still here' });
     expect(posted.status).toBe(201);
-    h.rooms.disconnect(room, person.session, 'reconnected-tab-2');
+    h.people.disconnect(room, person.session, 'reconnected-tab-2');
   });
 
   test('the lobby counts follow joins and leaves', async () => {
@@ -363,7 +363,7 @@ describe('owner tools', () => {
       const ownerSession = [...(await Owner.find({ room }).lean())][0]!.session;
       const [handover] = await Promise.all([
         ask(owner.tabs[0]!, 'handover', { pid: carol.pid }),
-        h.rooms.leave(new (await import('mongoose')).Types.ObjectId(room), ownerSession),
+        h.people.leave(new (await import('mongoose')).Types.ObjectId(room), ownerSession),
       ]);
       const log = await Owner.find({ room }).sort({ epoch: 1 }).lean();
       const epochs = log.map((o) => o.epoch);
@@ -372,7 +372,7 @@ describe('owner tools', () => {
       const final = log[log.length - 1]!;
       expect([bob.pid, carol.pid]).toContain(final.pid);
       if (handover.ok) expect(final.pid).toBe(carol.pid);
-      expect(h.rooms.participants(room).filter((p) => p.owner)).toHaveLength(1);
+      expect(h.people.participants(room).filter((p) => p.owner)).toHaveLength(1);
     }
   });
 });
