@@ -60,9 +60,12 @@ export function routes({ config, rooms, chat, redis }: RouteDependencies): Route
 
   router.get('/healthz', (_req, res) => {
     const db = mongoose.connection.readyState === 1 ? 'up' : 'down';
+    // Only a site served by several processes depends on Redis.
+    const shared = redis && { redis: redis.isReady ? 'up' : 'down' };
+    const ok = db === 'up' && shared?.redis !== 'down';
     res
-      .status(db === 'up' ? 200 : 503)
-      .json({ status: db === 'up' ? 'ok' : 'degraded', db, rooms: rooms.list().length });
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ok' : 'degraded', db, ...shared, rooms: rooms.list().length });
   });
 
   router.get('/gif/:name', (req, res, next) => {

@@ -207,6 +207,11 @@ test('an empty room is removed once, whichever process saw the last person leave
   expect(late.status).toBe(303);
 });
 
+test('health says whether the shared Redis is up', async () => {
+  const res = await request(a.server).get('/healthz').expect(200);
+  expect(res.body).toMatchObject({ status: 'ok', db: 'up', redis: 'up' });
+});
+
 test('the flood guard counts messages sent through every process', async () => {
   const owner = await a.visitor();
   const room = await owner.createRoom({ title: 'busy' });
