@@ -50,8 +50,10 @@ export class RoomPeople {
     const first = this.deps.presence.attach(id, person.session, socketId);
     if (!first) return;
     await this.turns.run(`${id}\n${person.session}`, async () => {
-      if (this.present.get(id, person.session)) return;
+      // Already present (a quick reconnect, or a tab on another process) says little: their seat
+      // may have gone meanwhile, released by another process. The database has the last word.
       let seat = await this.markSeat(room, person.session);
+      if (seat && this.present.get(id, person.session)) return;
       if (!seat) {
         // Their seat went while they were reconnecting (grace period over): take one again.
         await this.deps.admit(this.deps.known.view(room), room, person);

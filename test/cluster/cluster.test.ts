@@ -119,6 +119,19 @@ test('the participant list spans processes; two tabs on two processes make one p
   await until(() => !b.people.participants(room).some((p) => p.pid === guest.pid));
 });
 
+test('a tab joining through a process with a stale view still gets a seat from the database', async () => {
+  const owner = await a.visitor();
+  const room = await owner.createRoom({ title: 'stale' });
+  const guest = await enter(room, a);
+  await until(() => b.people.participants(room).some((p) => p.pid === guest.pid));
+  // The guest's seat goes in the database, as a release by some process whose event is still on
+  // the way would leave it: both caches still show the guest present and seated.
+  await Seat.deleteOne({ room: new Types.ObjectId(room), pid: guest.pid });
+  const tab = await guest.v.socket(['websocket'], b.url);
+  expect((await ask(tab, 'join', room)).ok).toBe(true);
+  expect(await Seat.exists({ room: new Types.ObjectId(room), pid: guest.pid })).toBeTruthy();
+});
+
 test('a nickname set through one process shows in the other process', async () => {
   const owner = await a.visitor();
   const room = await owner.createRoom({ title: 'names' });
