@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { SYSTEM_TEXT } from '../models/message.model';
 import { en, type Dictionary } from './en';
 import { ko } from './ko';
 
@@ -45,12 +46,11 @@ function lookup(dict: Dictionary, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-const SYSTEM_KINDS = ['joined', 'left', 'removed'] as const;
-const SYSTEM = [
-  { pattern: /^(.+) joined$/s, kind: 'joined' },
-  { pattern: /^(.+) left$/s, kind: 'left' },
-  { pattern: /^(.+) was removed$/s, kind: 'removed' },
-];
+// Messages stored before system messages carried `kind` and `name` say it in English only.
+const SYSTEM = Object.entries(SYSTEM_TEXT).map(([kind, text]) => ({
+  kind,
+  pattern: new RegExp(`^(.+) ${text}$`, 's'),
+}));
 
 /** What a system message says happened, and to whom. */
 function systemEvent(message: unknown): { kind: string; name: string } | string {
@@ -59,7 +59,11 @@ function systemEvent(message: unknown): { kind: string; name: string } | string 
     kind?: unknown;
     name?: unknown;
   };
-  if (SYSTEM_KINDS.includes(m.kind as never) && typeof m.name === 'string')
+  if (
+    typeof m.kind === 'string' &&
+    Object.hasOwn(SYSTEM_TEXT, m.kind) &&
+    typeof m.name === 'string'
+  )
     return { kind: String(m.kind), name: m.name };
   const text = String(m.chat ?? '');
   for (const { pattern, kind } of SYSTEM) {

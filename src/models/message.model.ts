@@ -1,5 +1,9 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
+/** What a system message can say happened, with its English text as stored in `chat`. */
+export const SYSTEM_TEXT = { joined: 'joined', left: 'left', removed: 'was removed' } as const;
+export type SystemKind = keyof typeof SYSTEM_TEXT;
+
 const messageSchema = new Schema(
   {
     room: { type: Schema.Types.ObjectId, required: true },
@@ -13,7 +17,7 @@ const messageSchema = new Schema(
     // Whisper recipient pid; whispers are only ever shown to sender and recipient.
     to: { type: String },
     // System messages: what happened and to whom, so each browser can say it in its language.
-    kind: { type: String, enum: ['joined', 'left', 'removed'] },
+    kind: { type: String, enum: Object.keys(SYSTEM_TEXT) as SystemKind[] },
     name: { type: String },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },

@@ -1,12 +1,12 @@
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Types } from 'mongoose';
-import { Message, type MessageDoc } from '../models/message.model';
+import { Message, SYSTEM_TEXT, type MessageDoc, type SystemKind } from '../models/message.model';
 import { KeyedLock } from '../lib/keyed-lock';
 import { isDuplicateKey } from '../lib/mongo';
 import type { Person } from '../lib/identity';
 import type { Logger } from '../logger';
-import type { ChatMessage, Notifier, SystemKind } from './types';
+import type { ChatMessage, Notifier } from './types';
 
 export const HISTORY_PAGE = 50;
 
@@ -19,13 +19,6 @@ export interface ChatDependencies {
 
 type Draft = Pick<MessageDoc, 'user'> &
   Partial<Pick<MessageDoc, 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name'>>;
-
-/** The English text of system messages, as the classic app stores them in `chat`. */
-const SYSTEM_TEXT: Record<SystemKind, string> = {
-  joined: 'joined',
-  left: 'left',
-  removed: 'was removed',
-};
 
 export function toChatMessage(doc: MessageDoc): ChatMessage {
   const msg: ChatMessage = {

@@ -70,11 +70,6 @@ export class Participants {
     );
   }
 
-  /** The rooms where this person is present. */
-  roomsOf(session: string): string[] {
-    return [...this.rooms].filter(([, people]) => people.has(session)).map(([room]) => room);
-  }
-
   /** Renames a person everywhere they are present; returns the rooms that changed. */
   rename(session: string, nick: string): string[] {
     const changed: string[] = [];

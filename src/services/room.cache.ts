@@ -102,14 +102,14 @@ export class RoomCache {
     return view;
   }
 
-  /** Renames a present person; returns the lobby views that show them as owner. */
-  rename(session: string, nick: string): RoomView[] {
-    const owned: RoomView[] = [];
-    for (const id of this.present.rename(session, nick)) {
+  /** Renames a present person, in lobby views too where they own the room; returns their rooms. */
+  rename(session: string, nick: string): string[] {
+    const rooms = this.present.rename(session, nick);
+    for (const id of rooms) {
       const view = this.views.get(id);
-      if (view && this.owners.is(id, session)) owned.push(this.showOwner(view));
+      if (view && this.owners.is(id, session)) this.showOwner(view);
     }
-    return owned;
+    return rooms;
   }
 
   /** The list rooms receive as `participants`. */

@@ -143,8 +143,11 @@ export class RoomPeople {
   setNick(session: string, room: string | undefined, nick: string): void {
     if (this.present.nickTaken(room, session, nick))
       throw new Conflict('that nickname is taken in this room', 'nick_taken');
-    for (const view of this.deps.known.rename(session, nick)) this.deps.notifier.roomUpdated(view);
-    for (const id of this.present.roomsOf(session)) this.announceParticipants(id);
+    for (const id of this.deps.known.rename(session, nick)) {
+      const view = this.deps.known.get(id);
+      if (view && this.owners.is(id, session)) this.deps.notifier.roomUpdated(view);
+      this.announceParticipants(id);
+    }
     this.deps.cluster.publish({ type: 'nick', session, nick });
   }
 

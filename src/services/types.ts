@@ -1,3 +1,5 @@
+import type { SystemKind } from '../models/message.model';
+
 /** A room as the lobby shows it: never its password or hash, only whether it is secret. */
 export interface RoomView {
   _id: string;
@@ -28,8 +30,6 @@ export interface ChatMessage {
   name?: string;
   createdAt: string;
 }
-
-export type SystemKind = 'joined' | 'left' | 'removed';
 
 export interface Participant {
   pid: string;

@@ -7,10 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { io as connect, type Socket } from 'socket.io-client';
-import request from 'supertest';
 import { TEST_REDIS_URL } from '../support/cluster';
-import { ask, next, type ChatMessage, type RoomView } from '../support/harness';
+import { ask, clients, next, type ChatMessage, type RoomView } from '../support/harness';
 
 jest.setTimeout(60_000);
 
@@ -57,7 +55,7 @@ function serve(env: Record<string, string>): Promise<Server> {
 let dirs: string[] = [];
 let env: Record<string, string>;
 const servers: Server[] = [];
-const sockets: Socket[] = [];
+const browsers: ReturnType<typeof clients>[] = [];
 
 beforeAll(async () => {
   const mongo = new URL(process.env.TEST_MONGO_URL!);
@@ -76,49 +74,18 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.disconnect();
+  for (const socket of browsers.flatMap((b) => b.sockets)) socket.disconnect();
   for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-const socketTo = (url: string, nsp: string, cookie = '') =>
-  new Promise<Socket>((resolve, reject) => {
-    const socket = connect(`${url}${nsp}`, {
-      transports: ['websocket'],
-      extraHeaders: { cookie },
-      forceNew: true,
-      reconnection: false,
-    });
-    sockets.push(socket);
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-
-/** A browser on one server: its session cookie and the page's CSRF token. */
-async function browser(url: string) {
-  const agent = request.agent(url);
-  const page = await agent.get('/').expect(200);
-  const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)![1]!;
-  const cookie = (page.headers['set-cookie'] as unknown as string[])
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return { agent, csrf, cookie };
-}
-
 test('two server processes serve one site: rooms and messages cross between them', async () => {
   const [one, two] = servers as [Server, Server];
   expect(one.output()).toContain('sharing state through Redis');
-  const lobbyTwo = await socketTo(two.url, '/room');
-  const owner = await browser(one.url);
-  const create = async (title: string) => {
-    const created = await owner.agent
-      .post('/room')
-      .set('x-csrf-token', owner.csrf)
-      .type('form')
-      .send({ title, max: 5, password: '' })
-      .expect(303);
-    return String(created.headers.location).split('/').pop()!;
-  };
+  const [atOne, atTwo] = [clients(one.url), clients(two.url)];
+  browsers.push(atOne, atTwo);
+  const lobbyTwo = await atTwo.lobby();
+  const owner = await atOne.visitor();
 
   // A process reads the adapter's stream from where it stood when its reader started, a moment
   // after it began listening: rooms made before that are announced only by the database.
@@ -127,16 +94,16 @@ test('two server processes serve one site: rooms and messages cross between them
     if (round === 20) throw new Error('no newRoom crossed between the processes');
     const title = `two processes ${round}`;
     const announced = next<RoomView>(lobbyTwo, 'newRoom', (r) => r.title === title, 750);
-    const id = await create(title);
+    const id = await owner.createRoom({ title });
     room = await announced.then(
       (view) => (view._id === id ? id : ''),
       () => '',
     );
   }
 
-  const guest = await browser(two.url);
+  const guest = await atTwo.visitor();
   await guest.agent.get(`/room/${room}`).expect(200);
-  const guestTab = await socketTo(two.url, '/chat', guest.cookie);
+  const guestTab = await guest.socket();
   expect((await ask(guestTab, 'join', room)).ok).toBe(true);
   const heard = next<ChatMessage>(guestTab, 'chat', (m) => m.chat === 'across processes');
   await owner.agent

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import type { Namespace } from 'socket.io';
+import type { Namespace, Server } from 'socket.io';
 import { createApp, type GifChat } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { connectRedis, type Redis } from '../../src/lib/redis';
@@ -48,15 +48,9 @@ export async function startCluster(
     redises.push(redis);
     const app = createApp({ config, logger, connection: mongoose.connection, redis });
     const url = await listen(app);
-    nodes.push({ ...app, url, ...clients(app, url) });
+    nodes.push({ ...app, url, ...clients(url, app.server) });
   }
-  // Each process learns of the others through the adapter's heartbeats.
-  const counts = () =>
-    Promise.all(
-      nodes.flatMap((n) => ['/room', '/chat'].map((nsp) => n.io.of(nsp).adapter.serverCount())),
-    );
-  await until(async () => (await counts()).every((count) => count >= size), 15_000);
-  await streamsFlowing(nodes);
+  await clusterReady(nodes);
 
   return {
     nodes,
@@ -76,13 +70,21 @@ export async function startCluster(
 }
 
 /**
- * Waits until each process reads the adapter's stream: a reader starts at the stream's end once
- * its own Redis connection is up, so a broadcast made before that would not reach its sockets.
+ * Waits until every process knows the others (the adapter's heartbeats) and reads the adapter's
+ * stream: a reader starts at the stream's end once its own Redis connection is up, so a broadcast
+ * made before that would not reach its sockets.
  */
-async function streamsFlowing(nodes: Node[]): Promise<void> {
+export async function clusterReady(nodes: { io: Server; url: string }[]): Promise<void> {
+  const counts = () =>
+    Promise.all(
+      nodes.flatMap((n) => ['/room', '/chat'].map((nsp) => n.io.of(nsp).adapter.serverCount())),
+    );
+  await until(async () => (await counts()).every((count) => count >= nodes.length), 15_000);
+
+  const probes = nodes.map((node) => clients(node.url));
   const heard = await Promise.all(
-    nodes.map(async (node) => {
-      const socket = await node.lobby();
+    probes.map(async (probe) => {
+      const socket = await probe.lobby();
       const from = new Set<number>();
       socket.on('probe', (i: number) => from.add(i));
       return from;
@@ -92,5 +94,5 @@ async function streamsFlowing(nodes: Node[]): Promise<void> {
     nodes.forEach((node, i) => (node.io.of('/room') as unknown as Namespace).emit('probe', i));
     return heard.every((from) => from.size === nodes.length);
   }, 15_000);
-  for (const node of nodes) for (const socket of node.sockets) socket.disconnect();
+  for (const socket of probes.flatMap((probe) => probe.sockets)) socket.disconnect();
 }

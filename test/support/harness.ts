@@ -11,6 +11,8 @@ import { testConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import type { ChatMessage, Notifier, RoomView } from '../../src/services/types';
 
+type Transport = 'websocket' | 'polling';
+
 export type Recorded = { [K in keyof Notifier]: Parameters<Notifier[K]>[] };
 
 export interface Harness extends GifChat {
@@ -29,7 +31,7 @@ export interface Visitor {
   csrf: string;
   cookie: string;
   /** A /chat connection with this visitor's cookie, to this app or to another process (`at`). */
-  socket(transports?: ('websocket' | 'polling')[], at?: string): Promise<Socket>;
+  socket(transports?: Transport[], at?: string): Promise<Socket>;
   createRoom(input?: { title?: string; max?: number; password?: string }): Promise<string>;
 }
 
@@ -76,7 +78,7 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
     observers: [observer],
   });
   const base = await listen(app);
-  const { visitor, lobby, sockets } = clients(app, base);
+  const { visitor, lobby, sockets } = clients(base, app.server);
 
   return {
     ...app,
@@ -95,12 +97,29 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
   };
 }
 
-/** Browsers of one app: visitors with their own cookie jar, and lobby sockets. */
-export function clients(app: Pick<GifChat, 'server'>, base: string) {
+/**
+ * Browsers of one server — an app in this process (`server`) or any address (`base`): visitors with
+ * their own cookie jar, and lobby sockets. `sockets` holds every socket opened, to close them.
+ */
+export function clients(base: string, server?: Pick<GifChat, 'server'>['server']) {
   const sockets: Socket[] = [];
 
+  const open = (url: string, cookie = '', transports: Transport[] = ['websocket']) => {
+    const socket = connect(url, {
+      extraHeaders: cookie ? { cookie } : {},
+      transports,
+      forceNew: true,
+      reconnection: false,
+    });
+    sockets.push(socket);
+    return new Promise<Socket>((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  };
+
   const visitor = async (): Promise<Visitor> => {
-    const agent = request.agent(app.server);
+    const agent = request.agent(server ?? base);
     const page = await agent.get('/').expect(200);
     const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)?.[1] ?? '';
     const cookie =
@@ -111,19 +130,7 @@ export function clients(app: Pick<GifChat, 'server'>, base: string) {
       agent,
       csrf,
       cookie,
-      socket: (transports = ['websocket'], at = base) => {
-        const socket = connect(`${at}/chat`, {
-          extraHeaders: { cookie },
-          transports,
-          forceNew: true,
-          reconnection: false,
-        });
-        sockets.push(socket);
-        return new Promise((resolve, reject) => {
-          socket.once('connect', () => resolve(socket));
-          socket.once('connect_error', reject);
-        });
-      },
+      socket: (transports, at = base) => open(`${at}/chat`, cookie, transports),
       createRoom: async ({ title = 'room', max = 10, password = '' } = {}) => {
         const res = await agent
           .post('/room')
@@ -136,19 +143,7 @@ export function clients(app: Pick<GifChat, 'server'>, base: string) {
     };
   };
 
-  const lobby = async (): Promise<Socket> => {
-    const socket = connect(`${base}/room`, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-    });
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    return socket;
-  };
+  const lobby = () => open(`${base}/room`);
 
   return { visitor, lobby, sockets };
 }
