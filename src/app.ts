@@ -11,7 +11,9 @@ import type { Config } from './config';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { routes } from './http/routes';
 import { securityHeaders } from './http/security';
-import { createSessionMiddleware } from './http/session';
+import { createSessions } from './http/session';
+import { databaseHealth } from './db/health';
+import { Sweeper } from './services/sweeper';
 import { i18n } from './i18n';
 import type { Redis } from './lib/redis';
 import type { Logger } from './logger';
@@ -46,6 +48,8 @@ export interface GifChat {
   rooms: RoomService;
   people: RoomPeople;
   chat: ChatService;
+  /** Expires what the database cannot (sessions, seats, rooms); `sweep()` runs it now. */
+  sweeper: Sweeper;
   /** Loads the lobby view and starts the sweeper. */
   start(): Promise<void>;
   /** Stops timers and closes sockets and the HTTP server (not the database). */
@@ -97,8 +101,14 @@ export function createApp({
     : singleProcess;
   const rooms = new RoomService({ config, notifier, chat, logger, cluster });
 
-  const session = createSessionMiddleware(config, connection);
+  const sessions = createSessions(config, connection);
+  const session = sessions.middleware;
   io.engine.use(session);
+  const health = databaseHealth(connection);
+  const sweeper = new Sweeper(
+    [{ name: 'rooms', run: () => rooms.lifecycle.sweep() }, sessions.expiry, health.expiry],
+    { intervalMs: config.SWEEP_INTERVAL_MS, logger },
+  );
   registerLobbyHandlers(lobby);
   registerChatHandlers(chatNsp, { rooms, people: rooms.people, chat, logger });
 
@@ -120,7 +130,15 @@ export function createApp({
   );
   app.use(cookieParser());
   app.use(session);
-  app.use(routes({ config: { ...config, UPLOAD_DIR: uploadDir }, rooms, chat, redis }));
+  app.use(
+    routes({
+      config: { ...config, UPLOAD_DIR: uploadDir },
+      rooms,
+      chat,
+      redis,
+      databaseHealthy: health.check,
+    }),
+  );
   app.use(notFound);
   app.use(errorHandler(logger));
 
@@ -131,10 +149,15 @@ export function createApp({
     rooms,
     people: rooms.people,
     chat,
-    start: () => rooms.start(),
+    sweeper,
+    start: async () => {
+      await rooms.start();
+      sweeper.start();
+    },
     close: async () => {
       // Sockets first, so their disconnects land before the services stop their timers.
       await io.close();
+      await sweeper.close();
       await rooms.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -76,9 +76,42 @@ export class UnsupportedMedia extends AppError {
   }
 }
 
-/** Safe view of any thrown value: AppErrors as they are, client errors from libraries by status, the rest as 500. */
+export class DatabaseUnavailable extends AppError {
+  constructor() {
+    super('db_unavailable', 503, 'the database is unavailable: try again in a moment');
+  }
+}
+
+// Driver errors that mean "the database cannot be reached now", not "this request is wrong".
+const UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MongoServerClosedError',
+]);
+// Server replies meaning the same: shutting down, stepping down, interrupted.
+const UNREACHABLE_CODES = new Set([91, 189, 11600, 11602, 10107, 13435, 13436]);
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return (
+    UNREACHABLE.has(err.name) ||
+    (err.name === 'MongoServerError' && typeof code === 'number' && UNREACHABLE_CODES.has(code))
+  );
+}
+
+/**
+ * Safe view of any thrown value: AppErrors as they are, an unreachable database as 503, client
+ * errors from libraries by status, the rest as 500.
+ */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) return new DatabaseUnavailable();
   const status =
     (err as { status?: unknown; statusCode?: unknown } | null)?.status ??
     (err as { statusCode?: unknown } | null)?.statusCode;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import mongoose from 'mongoose';
-import type { Config } from '../config';
+import { ConfigError, type Config } from '../config';
 import type { Logger } from '../logger';
 import { startEmbedded, type EmbeddedDatabase } from './embedded';
 
@@ -10,6 +10,18 @@ export const PROJECT_ROOT = path.resolve(
   '..',
   __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '.',
 );
+
+/**
+ * How the app talks to its database during an outage: a request waits at most a few seconds for a
+ * server and then answers 503 (never hangs), and a server that comes back is noticed within a
+ * second or two. Connected before the app is built: an operation after close fails at once.
+ */
+export const CONNECTION_OPTIONS = {
+  serverSelectionTimeoutMS: 3_000,
+  heartbeatFrequencyMS: 1_000,
+  connectTimeoutMS: 3_000,
+  bufferCommands: false,
+} as const;
 
 export interface Database {
   connection: mongoose.Connection;
@@ -34,11 +46,11 @@ export async function openDatabase(
   try {
     await mongoose.connect(url, {
       dbName: config.MONGO_URL ? undefined : dbName,
-      serverSelectionTimeoutMS: 10_000,
-      // Connected before the app is built: an operation after close fails at once, never waits.
-      bufferCommands: false,
+      ...CONNECTION_OPTIONS,
     });
+    refuseUnacknowledgedWrites(mongoose.connection);
   } catch (err) {
+    await mongoose.disconnect().catch(() => undefined);
     await embedded?.stop();
     throw err;
   }
@@ -50,4 +62,13 @@ export async function openDatabase(
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * A MONGO_URL asking for `w=0` would make every write unacknowledged; FerretDB answers those
+ * anyway, and the driver hands that answer to the next command (another person's session).
+ */
+function refuseUnacknowledgedWrites(connection: mongoose.Connection): void {
+  if (connection.getClient().options.writeConcern?.w === 0)
+    throw new ConfigError('MONGO_URL asks for unacknowledged writes (w=0): remove that option');
 }

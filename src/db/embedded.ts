@@ -20,6 +20,8 @@ export interface EmbeddedOptions {
   /** Where the FerretDB SQLite files go. */
   dataDir: string;
   logger: Logger;
+  /** FerretDB's address (`host:port`); a free local port by default. Lets a test restart it in place. */
+  address?: string;
 }
 
 const MMS_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -27,7 +29,7 @@ const MMS_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 /** mongodb-memory-server where a mongod can be had, else the project's FerretDB launcher. */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const forced = process.env.GIFCHAT_EMBEDDED;
-  if (forced !== 'ferretdb') {
+  if (forced !== 'ferretdb' && !opts.address) {
     const mms = await tryMemoryServer(opts);
     if (mms) return mms;
   }
@@ -102,7 +104,8 @@ export async function ensureFerretBinary({
 async function startFerret(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const bin = await ensureFerretBinary(opts);
   await mkdir(opts.dataDir, { recursive: true });
-  const child = spawn(bin, ['--listen', '127.0.0.1:0', '--dir', opts.dataDir, '--watch-stdin'], {
+  const listen = opts.address ?? '127.0.0.1:0';
+  const child = spawn(bin, ['--listen', listen, '--dir', opts.dataDir, '--watch-stdin'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -3,25 +3,31 @@ import session, { type SessionOptions } from 'express-session';
 import type { RequestHandler } from 'express';
 import type mongoose from 'mongoose';
 import type { Config } from '../config';
+import type { SweepTask } from '../services/sweeper';
 
 export const SESSION_COOKIE = 'gifchat.sid';
+const SESSIONS = 'sessions';
 const WEEK = 7 * 24 * 60 * 60;
 
-/** The one session middleware, shared by Express and both Socket.IO namespaces. */
-export function createSessionMiddleware(
-  config: Config,
-  connection: mongoose.Connection,
-): RequestHandler {
+export interface Sessions {
+  /** The one session middleware, shared by Express and both Socket.IO namespaces. */
+  middleware: RequestHandler;
+  /** Deletes expired sessions (the sweeper runs it: FerretDB has no TTL indexes). */
+  expiry: SweepTask;
+}
+
+export function createSessions(config: Config, connection: mongoose.Connection): Sessions {
   const store = MongoStore.create({
     client: connection.getClient() as unknown as NonNullable<
       Parameters<typeof MongoStore.create>[0]['client']
     >,
     dbName: connection.db?.databaseName,
-    collectionName: 'sessions',
+    collectionName: SESSIONS,
     ttl: WEEK,
-    // FerretDB has no TTL indexes: expired sessions are deleted on an interval instead.
-    autoRemove: 'interval',
-    autoRemoveInterval: 10,
+    // Never 'interval': connect-mongo deletes expired sessions with w: 0, which FerretDB answers
+    // anyway, so the next command on that connection reads the wrong reply (another person's
+    // session). Never 'native' either: FerretDB has no TTL indexes. The sweeper expires them.
+    autoRemove: 'disabled',
     // A session whose data did not change is written at most once a day.
     touchAfter: 24 * 60 * 60,
   });
@@ -39,5 +45,11 @@ export function createSessionMiddleware(
       maxAge: WEEK * 1000,
     },
   };
-  return session(options);
+  return {
+    middleware: session(options),
+    expiry: {
+      name: 'sessions',
+      run: (now) => connection.collection(SESSIONS).deleteMany({ expires: { $lt: new Date(now) } }),
+    },
+  };
 }

@@ -6,13 +6,12 @@ import { Seat, type SeatDoc } from '../models/seat.model';
 import type { RoomService } from './room.service';
 
 /**
- * Timers and the sweeper. FerretDB has no TTL indexes, so expiry is done here: empty rooms are
- * removed after the grace period, seats without a live tab are released after SEAT_TTL_MS, and a
- * sweep at start-up finishes whatever a crash left behind.
+ * Timers and the rooms' part of the sweeper. FerretDB has no TTL indexes, so expiry is done here:
+ * empty rooms are removed after the grace period, seats without a live tab are released after
+ * SEAT_TTL_MS, and the first sweep finishes whatever a crash left behind.
  */
 export class RoomLifecycle {
   private readonly removals = new Map<string, NodeJS.Timeout>();
-  private sweeper?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
   private closed = false;
 
@@ -21,16 +20,9 @@ export class RoomLifecycle {
     private readonly deps: { config: Config; logger: Logger },
   ) {}
 
-  start(): void {
-    this.sweeper = setInterval(() => void this.sweep(), this.deps.config.SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
-    void this.sweep();
-  }
-
   /** Stops the timers and waits for a sweep under way, so nothing touches the database afterwards. */
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.sweeper);
     await this.sweeping;
     for (const t of this.removals.values()) clearTimeout(t);
     this.removals.clear();
@@ -53,12 +45,10 @@ export class RoomLifecycle {
     this.removals.delete(room);
   }
 
-  /** One sweep at a time; callers (tests, the interval) await the one under way. */
+  /** One sweep at a time; callers (tests, the sweeper) await the one under way. */
   sweep(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.sweeping ??= this.sweepOnce()
-      .catch((err: unknown) => this.deps.logger.error('sweep failed', { err: String(err) }))
-      .finally(() => (this.sweeping = undefined));
+    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
     return this.sweeping;
   }
 

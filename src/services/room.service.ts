@@ -79,7 +79,6 @@ export class RoomService {
   async start(): Promise<void> {
     await ensureIndexes();
     await this.known.load();
-    this.lifecycle.start();
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import { createApp, type GifChat } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { connectRedis, type Redis } from '../../src/lib/redis';
 import { createLogger } from '../../src/logger';
+import { assertAllAcknowledged } from './acknowledged';
 import { clients, freshDatabase, listen, until } from './harness';
 
 /** These tests need a real Redis: TEST_REDIS_URL, or the one on 127.0.0.1:6379 (.ci/run checks). */
@@ -32,7 +33,7 @@ export async function startCluster(
   size: number,
   overrides: Partial<Config> = {},
 ): Promise<ClusterHarness> {
-  await freshDatabase();
+  const unacknowledged = await freshDatabase();
   const uploads = await mkdtemp(path.join(os.tmpdir(), 'gifchat-uploads-'));
   const config = testConfig({
     UPLOAD_DIR: uploads,
@@ -65,6 +66,7 @@ export async function startCluster(
       await mongoose.connection.dropDatabase().catch(() => undefined);
       await mongoose.disconnect();
       await rm(uploads, { recursive: true, force: true });
+      assertAllAcknowledged(unacknowledged);
     },
   };
 }

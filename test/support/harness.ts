@@ -8,7 +8,9 @@ import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { createApp, type GifChat } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
+import { CONNECTION_OPTIONS } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
+import { assertAllAcknowledged, watchUnacknowledged, type Unacknowledged } from './acknowledged';
 import type { ChatMessage, Notifier, RoomView } from '../../src/services/types';
 
 type Transport = 'websocket' | 'polling';
@@ -48,14 +50,16 @@ const recorder = (): { events: Recorded; observer: Notifier } => {
 };
 
 /** Connects mongoose to a fresh database of the run's real server. */
-export async function freshDatabase(): Promise<void> {
+export async function freshDatabase(): Promise<Unacknowledged[]> {
   const url = process.env.TEST_MONGO_URL;
   if (!url)
     throw new Error(
       'TEST_MONGO_URL unset: run through jest (global setup provisions the database)',
     );
   const dbName = `gifchat_test_${randomBytes(6).toString('hex')}`;
-  await mongoose.connect(url, { dbName, bufferCommands: false });
+  await mongoose.connect(url, { dbName, ...CONNECTION_OPTIONS, monitorCommands: true });
+  // Every test that builds an app fails if the app sent a single unacknowledged write.
+  return watchUnacknowledged(mongoose.connection);
 }
 
 /** Starts a built app on a free local port; returns its base URL. */
@@ -67,7 +71,7 @@ export async function listen(app: GifChat): Promise<string> {
 
 /** Builds the real app on a fresh database of the run's real server, listening on port 0. */
 export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
-  await freshDatabase();
+  const unacknowledged = await freshDatabase();
   const uploads = await mkdtemp(path.join(os.tmpdir(), 'gifchat-uploads-'));
   const config = testConfig({ UPLOAD_DIR: uploads, ...overrides });
   const { events, observer } = recorder();
@@ -93,6 +97,7 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
       await mongoose.connection.dropDatabase().catch(() => undefined);
       await mongoose.disconnect();
       await rm(uploads, { recursive: true, force: true });
+      assertAllAcknowledged(unacknowledged);
     },
   };
 }
