@@ -19,12 +19,14 @@ import type { Redis } from './lib/redis';
 import type { Logger } from './logger';
 import { ChatService } from './services/chat.service';
 import { singleProcess } from './services/cluster';
+import type { Admission } from './services/admission';
+import type { OwnerTools } from './services/room.owner';
 import type { RoomPeople } from './services/room.people';
-import { RoomService } from './services/room.service';
+import type { RoomService } from './services/room.service';
+import { createRooms } from './services/rooms';
 import type { Notifier } from './services/types';
 import { registerChatHandlers } from './sockets/chat.handlers';
 import { socketCluster } from './sockets/cluster';
-import { registerLobbyHandlers } from './sockets/lobby.handlers';
 import { socketNotifier, type ChatNamespace, type LobbyNamespace } from './sockets/notifier';
 
 export interface AppDependencies {
@@ -46,13 +48,15 @@ export interface GifChat {
   server: HttpServer;
   io: Server;
   rooms: RoomService;
+  admission: Admission;
   people: RoomPeople;
+  owners: OwnerTools;
   chat: ChatService;
   /** Expires what the database cannot (sessions, seats, rooms); `sweep()` runs it now. */
   sweeper: Sweeper;
-  /** Loads the lobby view and starts the sweeper. */
+  /** Connects to the other processes (Redis), loads the rooms and starts the sweeper. */
   start(): Promise<void>;
-  /** Stops timers and closes sockets and the HTTP server (not the database). */
+  /** Stops timers and closes sockets and the HTTP server (not the database or Redis). */
   close(): Promise<void>;
 }
 
@@ -72,23 +76,11 @@ export function createApp({
 }: AppDependencies): GifChat {
   const app = express();
   const server = createServer(app);
-  const io = new Server(server, {
-    serveClient: true,
-    maxHttpBufferSize: 64 * 1024,
-    ...(redis && {
-      adapter: createAdapter(redis, {
-        streamName: `${config.REDIS_PREFIX}:socket.io`,
-        channelPrefix: `${config.REDIS_PREFIX}:socket.io`,
-        // Short blocking reads, so closing the app does not wait long for the stream reader.
-        blockTimeInMs: 1_000,
-      }),
-    }),
-  });
+  const io = new Server(server, { serveClient: true, maxHttpBufferSize: 64 * 1024 });
   const lobby = io.of('/room') as unknown as LobbyNamespace;
   const chatNsp = io.of('/chat') as unknown as ChatNamespace;
 
-  const sockets = socketNotifier(lobby, chatNsp);
-  const notifier = fanOut([sockets, ...observers]);
+  const notifier = fanOut([socketNotifier(lobby, chatNsp), ...observers]);
   const uploadDir = path.resolve(ROOT, config.UPLOAD_DIR);
   const chat = new ChatService({
     notifier,
@@ -97,20 +89,19 @@ export function createApp({
     typingTimeoutMs: config.TYPING_TIMEOUT_MS,
   });
   const cluster = redis
-    ? socketCluster(lobby, chatNsp, (event) => rooms.apply(event))
+    ? socketCluster(lobby, chatNsp, (change) => rooms.receive(change))
     : singleProcess;
-  const rooms = new RoomService({ config, notifier, chat, logger, cluster });
+  const rooms = createRooms({ config, notifier, chat, logger, cluster });
 
   const sessions = createSessions(config, connection);
-  const session = sessions.middleware;
-  io.engine.use(session);
+  io.engine.use(sessions.middleware);
+  registerChatHandlers(chatNsp, { people: rooms.people, owners: rooms.owners, chat, logger });
+
   const health = databaseHealth(connection);
   const sweeper = new Sweeper(
     [{ name: 'rooms', run: () => rooms.lifecycle.sweep() }, sessions.expiry, health.expiry],
     { intervalMs: config.SWEEP_INTERVAL_MS, logger },
   );
-  registerLobbyHandlers(lobby);
-  registerChatHandlers(chatNsp, { rooms, people: rooms.people, chat, logger });
 
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -124,16 +115,17 @@ export function createApp({
   if (config.NODE_ENV !== 'test')
     app.use(morgan(config.NODE_ENV === 'production' ? 'combined' : 'dev'));
   app.use(securityHeaders());
+  app.use(cookieParser());
   app.use(i18n());
   app.use(
     express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false, redirect: false }),
   );
-  app.use(cookieParser());
-  app.use(session);
+  app.use(sessions.middleware);
   app.use(
     routes({
       config: { ...config, UPLOAD_DIR: uploadDir },
-      rooms,
+      rooms: rooms.rooms,
+      admission: rooms.admission,
       chat,
       redis,
       databaseHealthy: health.check,
@@ -146,11 +138,15 @@ export function createApp({
     app,
     server,
     io,
-    rooms,
+    rooms: rooms.rooms,
+    admission: rooms.admission,
     people: rooms.people,
+    owners: rooms.owners,
     chat,
     sweeper,
     start: async () => {
+      // Socket.IO's adapter reads the shared stream from now on (set on every namespace).
+      if (redis) io.adapter(createAdapter(redis, adapterOptions(config.REDIS_PREFIX)));
       await rooms.start();
       sweeper.start();
     },
@@ -158,11 +154,19 @@ export function createApp({
       // Sockets first, so their disconnects land before the services stop their timers.
       await io.close();
       await sweeper.close();
+      chat.close();
       await rooms.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
+
+const adapterOptions = (prefix: string) => ({
+  streamName: `${prefix}:socket.io`,
+  channelPrefix: `${prefix}:socket.io`,
+  // Short blocking reads, so closing the app does not wait long for the stream reader.
+  blockTimeInMs: 1_000,
+});
 
 function fanOut(targets: Partial<Notifier>[]): Notifier {
   return new Proxy({} as Notifier, {

@@ -8,9 +8,9 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(8005),
   HOST: z.string().default('0.0.0.0'),
-  MONGO_URL: z.string().url().optional(),
+  MONGO_URL: z.url().optional(),
   /** Set when several processes serve one site: Socket.IO adapter, caches and rate limits. */
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: z.url().optional(),
   /** Namespaces this site's keys, streams and channels in a shared Redis. */
   REDIS_PREFIX: z
     .string()

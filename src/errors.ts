@@ -1,84 +1,103 @@
-/** An error whose message is safe to show to a user, with the HTTP status it maps to. */
+import { en } from './i18n/en';
+import { fill, type Params } from './i18n/fill';
+
+/** Every refusal has a code; each reader's language says it (`errors.<code>` in the dictionaries). */
+export type ErrorCode = keyof typeof en.errors;
+
+/** What a refusal looks like on the wire: in acknowledgements and in JSON error bodies. */
+export interface ErrorBody {
+  code: ErrorCode;
+  /** English, for logs and clients that do not translate. */
+  message: string;
+  params?: Params;
+}
+
+/** A refusal that is safe to show to a user, with the HTTP status it maps to. */
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly status: number,
-    message: string,
+    readonly params: Params = {},
   ) {
-    super(message);
+    super(fill(en.errors[code], params));
     this.name = new.target.name;
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.message };
+    if (Object.keys(this.params).length) body.params = this.params;
+    return body;
   }
 }
 
 export class BadRequest extends AppError {
-  constructor(message = 'bad request') {
-    super('bad_request', 400, message);
-  }
-}
-export class Forbidden extends AppError {
-  constructor(message = 'not allowed', code = 'forbidden') {
-    super(code, 403, message);
+  constructor(code: ErrorCode = 'bad_request', params?: Params) {
+    super(code, 400, params);
   }
 }
 export class NotFound extends AppError {
-  constructor(message = 'not found', code = 'not_found') {
-    super(code, 404, message);
+  constructor(code: ErrorCode = 'not_found') {
+    super(code, 404);
   }
 }
 export class RoomNotFound extends NotFound {
   constructor() {
-    super('room not found', 'room_not_found');
+    super('room_not_found');
   }
 }
 export class RoomFull extends AppError {
   constructor() {
-    super('room_full', 409, 'the room is full');
+    super('room_full', 409);
   }
 }
 export class Banned extends AppError {
   constructor() {
-    super('banned', 403, 'you were removed from this room');
+    super('banned', 403);
   }
 }
 export class PasswordRequired extends AppError {
   constructor() {
-    super('password_required', 403, 'this room needs its password');
+    super('password_required', 403);
   }
 }
 export class WrongPassword extends AppError {
   constructor() {
-    super('wrong_password', 403, 'wrong password');
+    super('wrong_password', 403);
   }
 }
 export class NotParticipant extends AppError {
   constructor() {
-    super('not_participant', 403, 'you are not in this room');
+    super('not_participant', 403);
   }
 }
 export class NotOwner extends AppError {
   constructor() {
-    super('not_owner', 403, 'only the owner can do that');
+    super('not_owner', 403);
   }
 }
 export class Conflict extends AppError {
-  constructor(message: string, code = 'conflict') {
-    super(code, 409, message);
+  constructor(code: ErrorCode) {
+    super(code, 409);
   }
 }
 export class TooLarge extends AppError {
-  constructor(message = 'too large') {
-    super('too_large', 413, message);
+  constructor(code: ErrorCode = 'too_large', params?: Params) {
+    super(code, 413, params);
   }
 }
 export class UnsupportedMedia extends AppError {
-  constructor(message = 'only GIF images are accepted') {
-    super('unsupported_media', 415, message);
+  constructor(code: ErrorCode = 'not_gif') {
+    super(code, 415);
   }
 }
-
+export class TooManyRequests extends AppError {
+  constructor(code: ErrorCode = 'too_many_requests', retryMs = 60_000) {
+    super(code, 429, { seconds: Math.max(1, Math.ceil(retryMs / 1000)) });
+  }
+}
 export class DatabaseUnavailable extends AppError {
   constructor() {
-    super('db_unavailable', 503, 'the database is unavailable: try again in a moment');
+    super('db_unavailable', 503);
   }
 }
 
@@ -105,6 +124,14 @@ function isDatabaseUnavailable(err: unknown): boolean {
   );
 }
 
+// Client errors raised by libraries (body parser, CSRF), by HTTP status.
+const LIBRARY_CODES: Record<number, ErrorCode> = {
+  403: 'csrf',
+  404: 'not_found',
+  413: 'too_large',
+  415: 'unsupported_type',
+};
+
 /**
  * Safe view of any thrown value: AppErrors as they are, an unreachable database as 503, client
  * errors from libraries by status, the rest as 500.
@@ -115,21 +142,7 @@ export function toAppError(err: unknown): AppError {
   const status =
     (err as { status?: unknown; statusCode?: unknown } | null)?.status ??
     (err as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    const messages: Record<number, string> = {
-      400: 'bad request',
-      403: 'invalid or missing CSRF token',
-      404: 'not found',
-      413: 'request too large',
-      415: 'unsupported content type',
-    };
-    return new AppError('client_error', status, messages[status] ?? 'bad request');
-  }
-  return new AppError('internal', 500, 'something went wrong');
-}
-
-export class TooManyRequests extends AppError {
-  constructor(message = 'too many attempts: wait a minute and try again') {
-    super('too_many_requests', 429, message);
-  }
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new AppError(LIBRARY_CODES[status] ?? 'bad_request', status);
+  return new AppError('internal', 500);
 }

@@ -111,7 +111,7 @@ async function startFerret(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const address = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.on(
       'line',
       (line) => line.startsWith('listening ') && resolve(line.slice('listening '.length).trim()),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type mongoose from 'mongoose';
+import { ConnectionStates, type default as mongoose } from 'mongoose';
 import type { SweepTask } from '../services/sweeper';
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -22,7 +22,7 @@ export function databaseHealth(connection: mongoose.Connection): {
   let last: { at: number; result: Promise<boolean> } | undefined;
 
   const probe = async (): Promise<boolean> => {
-    if (connection.readyState !== 1) return false;
+    if (connection.readyState !== ConnectionStates.connected) return false;
     const health = connection.collection<{ _id: string; nonce: string; at: Date }>('health');
     const nonce = randomBytes(8).toString('hex');
     const work = (async () => {

@@ -3,7 +3,7 @@ import { Banned, NotFound, RoomFull, RoomNotFound, toAppError } from '../errors'
 import type { Logger } from '../logger';
 import { redirectAfterSave, setFlash, wantsJson } from './request';
 
-export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound('page not found'));
+export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound('page_not_found'));
 
 /** The only place errors become responses: JSON or a page, a safe message, never a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -18,20 +18,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return next(err);
     if (wantsJson(req)) {
-      return res
-        .status(error.status)
-        .json({ ok: false, error: { code: error.code, message: error.message } });
+      return res.status(error.status).json({ ok: false, error: error.toBody() });
     }
     // Pages that cannot be entered send people back to the lobby with a one-time notice.
     const backToLobby =
       error instanceof RoomNotFound || error instanceof RoomFull || error instanceof Banned;
     if (req.method === 'GET' && backToLobby && req.session) {
-      setFlash(req, error.message);
+      setFlash(req, error.toBody());
       return void redirectAfterSave(req, res, '/').catch(() => res.redirect(303, '/'));
     }
     res.status(error.status).render(error.status === 404 ? '404.njk' : 'error.njk', {
       status: error.status,
-      message: error.message,
+      message: error.toBody(),
     });
   };
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { ErrorBody } from '../errors';
 import { ensurePid, personOf, type Person } from '../lib/identity';
 
 /** The person behind a request; gives the session its public id on first use. */
@@ -13,14 +14,16 @@ export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
 
-export function setFlash(req: Request, message: string): void {
+export function setFlash(req: Request, message: ErrorBody): void {
   if (req.session) req.session.flash = message;
 }
 
 /** Stores the session now, rather than while the response is already on its way. */
 export function saveSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) =>
-    req.session.save((err) => (err ? reject(err) : resolve())),
+    req.session.save((err: unknown) =>
+      err ? reject(err instanceof Error ? err : new Error('session not saved')) : resolve(),
+    ),
   );
 }
 

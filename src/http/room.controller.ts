@@ -1,32 +1,41 @@
 import type { Request, Response } from 'express';
-import { AppError, PasswordRequired, WrongPassword } from '../errors';
+import { BadRequest, PasswordRequired, WrongPassword } from '../errors';
+import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
 import type { RoomService } from '../services/room.service';
 import { personFrom, redirectAfterSave, wantsJson } from './request';
-import { chatSchema, historyQuery, newRoomSchema, passwordSchema, roomId } from './validate';
+import {
+  chatSchema,
+  gifFieldsSchema,
+  historyQuery,
+  newRoomSchema,
+  passwordSchema,
+  roomId,
+} from './validate';
 import { parse, parseOrThrow } from '../lib/validate';
 
 export interface ControllerDependencies {
   rooms: RoomService;
+  admission: Admission;
   chat: ChatService;
 }
 
-export function roomController({ rooms, chat }: ControllerDependencies) {
+export function roomController({ rooms, admission, chat }: ControllerDependencies) {
   return {
-    lobby(req: Request, res: Response) {
+    lobby: (req: Request, res: Response) => {
       const flash = req.session.flash;
       if (flash) delete req.session.flash;
       res.render('lobby.njk', { rooms: rooms.list(), flash });
     },
 
-    newRoomForm(_req: Request, res: Response) {
+    newRoomForm: (_req: Request, res: Response) => {
       res.render('create.njk', { values: { max: 10 }, errors: {} });
     },
 
-    async create(req: Request, res: Response) {
+    create: async (req: Request, res: Response) => {
       const input = parse(newRoomSchema, req.body);
       if (!input.ok) {
-        if (wantsJson(req)) throw new AppError('bad_request', 400, input.message);
+        if (wantsJson(req)) throw new BadRequest(input.first.code, input.first.params);
         const { title, max } = (req.body ?? {}) as { title?: unknown; max?: unknown };
         return res
           .status(400)
@@ -38,12 +47,12 @@ export function roomController({ rooms, chat }: ControllerDependencies) {
       await redirectAfterSave(req, res, `/room/${room._id}`);
     },
 
-    async enter(req: Request, res: Response) {
+    enter: async (req: Request, res: Response) => {
       const id = roomId(req);
       const person = personFrom(req);
       let view;
       try {
-        view = await rooms.enter(id, person, req.session.unlocked);
+        view = await admission.enter(id, person, req.session.unlocked);
       } catch (err) {
         if (err instanceof PasswordRequired)
           return res.render('password.njk', { room: rooms.view(id) });
@@ -58,55 +67,59 @@ export function roomController({ rooms, chat }: ControllerDependencies) {
       });
     },
 
-    async unlock(req: Request, res: Response) {
+    unlock: async (req: Request, res: Response) => {
       const id = roomId(req);
       const { password } = parseOrThrow(passwordSchema, req.body);
       try {
         await rooms.unlock(id, password);
       } catch (err) {
         if (!(err instanceof WrongPassword) || wantsJson(req)) throw err;
-        return res.status(403).render('password.njk', { room: rooms.view(id), error: err.message });
+        return res
+          .status(403)
+          .render('password.njk', { room: rooms.view(id), error: err.toBody() });
       }
       const unlocked = req.session.unlocked ?? [];
       // Bounded: a session remembers its 50 most recently unlocked rooms.
-      if (!unlocked.includes(String(id)))
-        req.session.unlocked = [...unlocked, String(id)].slice(-50);
-      await redirectAfterSave(req, res, `/room/${String(id)}`);
+      if (!unlocked.includes(id)) req.session.unlocked = [...unlocked, id].slice(-50);
+      await redirectAfterSave(req, res, `/room/${id}`);
     },
 
-    async history(req: Request, res: Response) {
+    history: async (req: Request, res: Response) => {
       const id = roomId(req);
       const person = personFrom(req);
-      await rooms.requireParticipant(id, person.session);
+      await admission.requireParticipant(id, person.session);
       const { before } = parseOrThrow(historyQuery, req.query);
       const messages = await chat.history(id, person.pid, before);
       res.json({ messages, more: messages.length > 0 && (messages[0]?.seq ?? 0) > 1 });
     },
 
-    async send(req: Request, res: Response) {
+    send: async (req: Request, res: Response) => {
       const id = roomId(req);
       const person = personFrom(req);
-      await rooms.requireParticipant(id, person.session);
-      const { chat: text } = parseOrThrow(chatSchema, req.body);
-      const message = await chat.post(id, person, { chat: text });
+      await admission.requireParticipant(id, person.session);
+      const { chat: text, cid } = parseOrThrow(chatSchema, req.body);
+      const message = await chat.post(id, person, { chat: text }, cid);
       if (!wantsJson(req) && req.is('application/x-www-form-urlencoded'))
-        return res.redirect(303, `/room/${String(id)}`);
+        return res.redirect(303, `/room/${id}`);
       res.status(201).json(message);
     },
 
     /** Runs before the upload so a non-participant's file never touches the disk. */
-    async requireParticipant(req: Request, _res: Response, next: () => void) {
-      await rooms.requireParticipant(roomId(req), personFrom(req).session);
+    requireParticipant: async (req: Request, _res: Response, next: () => void) => {
+      await admission.requireParticipant(roomId(req), personFrom(req).session);
       next();
     },
 
-    async gif(req: Request, res: Response) {
+    gif: async (req: Request, res: Response) => {
       const id = roomId(req);
       const person = personFrom(req);
       const file = req.file;
-      if (!file) throw new AppError('bad_request', 400, 'no file: choose a GIF to upload');
+      if (!file) throw new BadRequest('no_file');
       try {
-        const message = await chat.post(id, person, { gif: `/gif/${file.filename}` });
+        const { cid } = parseOrThrow(gifFieldsSchema, req.body);
+        const message = await chat.post(id, person, { gif: `/gif/${file.filename}` }, cid);
+        // A retried upload answers with the first one's message: this copy is not needed.
+        if (message.gif !== `/gif/${file.filename}`) await chat.removeFile(file.filename);
         res.status(201).json(message);
       } catch (err) {
         await chat.removeFile(file.filename);
@@ -114,7 +127,7 @@ export function roomController({ rooms, chat }: ControllerDependencies) {
       }
     },
 
-    async remove(req: Request, res: Response) {
+    remove: async (req: Request, res: Response) => {
       const id = roomId(req);
       await rooms.removeByOwner(id, personFrom(req).session);
       res.json({ ok: true });

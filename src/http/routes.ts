@@ -1,10 +1,11 @@
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import type { Config } from '../config';
 import { NotFound, TooManyRequests } from '../errors';
 import { ensurePid } from '../lib/identity';
 import type { Redis } from '../lib/redis';
+import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
 import type { RoomService } from '../services/room.service';
 import { roomController } from './room.controller';
@@ -15,12 +16,19 @@ import { GIF_NAME, gifUpload } from './upload';
 export interface RouteDependencies {
   config: Config;
   rooms: RoomService;
+  admission: Admission;
   chat: ChatService;
   /** Shared counters when several processes serve the site; in memory otherwise. */
   redis?: Redis;
   /** Whether the database answers commands correctly right now. */
   databaseHealthy: () => Promise<boolean>;
 }
+
+/** How long until the limiter lets this request's key try again. */
+const retryMs = (req: Request) => {
+  const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  return reset ? reset.getTime() - Date.now() : 60_000;
+};
 
 /** A limiter's counters: in Redis when there is one, so every process counts the same requests. */
 function counters(redis: Redis | undefined, prefix: string): Store | undefined {
@@ -31,9 +39,16 @@ function counters(redis: Redis | undefined, prefix: string): Store | undefined {
   });
 }
 
-export function routes({ config, rooms, chat, redis, databaseHealthy }: RouteDependencies): Router {
+export function routes({
+  config,
+  rooms,
+  admission,
+  chat,
+  redis,
+  databaseHealthy,
+}: RouteDependencies): Router {
   const router = Router();
-  const room = roomController({ rooms, chat });
+  const room = roomController({ rooms, admission, chat });
   const uploadDir = config.UPLOAD_DIR;
 
   const passwordAttempts = rateLimit({
@@ -44,7 +59,7 @@ export function routes({ config, rooms, chat, redis, databaseHealthy }: RouteDep
     skipSuccessfulRequests: true,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}:${String(req.params.id)}`,
     store: counters(redis, `${config.REDIS_PREFIX}:rl:password:`),
-    handler: (_req, _res, next) => next(new TooManyRequests()),
+    handler: (req, _res, next) => next(new TooManyRequests('too_many_requests', retryMs(req))),
   });
 
   // Flood guard per person (session), generous enough for real conversation.
@@ -55,8 +70,7 @@ export function routes({ config, rooms, chat, redis, databaseHealthy }: RouteDep
     legacyHeaders: false,
     keyGenerator: (req) => req.sessionID ?? ipKeyGenerator(req.ip ?? ''),
     store: counters(redis, `${config.REDIS_PREFIX}:rl:messages:`),
-    handler: (_req, _res, next) =>
-      next(new TooManyRequests('slow down: too many messages at once')),
+    handler: (req, _res, next) => next(new TooManyRequests('slow_down', retryMs(req))),
   });
 
   // Up or down only: the world is not told how many rooms (secret ones included) exist.
@@ -73,7 +87,7 @@ export function routes({ config, rooms, chat, redis, databaseHealthy }: RouteDep
 
   router.get('/gif/:name', (req, res, next) => {
     const name = req.params.name;
-    if (!GIF_NAME.test(name)) return next(new NotFound('no such GIF'));
+    if (!GIF_NAME.test(name)) return next(new NotFound('gif_not_found'));
     res.sendFile(
       name,
       {
@@ -83,7 +97,7 @@ export function routes({ config, rooms, chat, redis, databaseHealthy }: RouteDep
         immutable: true,
         headers: { 'Content-Type': 'image/gif' },
       },
-      (err) => err && next(new NotFound('no such GIF')),
+      (err) => err && next(new NotFound('gif_not_found')),
     );
   });
 

@@ -18,9 +18,7 @@ export interface Sessions {
 
 export function createSessions(config: Config, connection: mongoose.Connection): Sessions {
   const store = MongoStore.create({
-    client: connection.getClient() as unknown as NonNullable<
-      Parameters<typeof MongoStore.create>[0]['client']
-    >,
+    client: connection.getClient(),
     dbName: connection.db?.databaseName,
     collectionName: SESSIONS,
     ttl: WEEK,

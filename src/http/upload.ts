@@ -58,7 +58,7 @@ function gifStorage(dir: string): StorageEngine {
       pipeline(file.stream, new GifSignature(), count, out).then(
         () => {
           const truncated = (file.stream as { truncated?: boolean }).truncated;
-          if (truncated) return discard(new TooLarge());
+          if (truncated) return discard(new TooLarge('gif_too_large'));
           cb(null, { filename, path: target, size });
         },
         (err: unknown) => discard(err as Error),
@@ -80,17 +80,16 @@ export function gifUpload(dir: string, maxBytes: number) {
     limits: { fileSize: maxBytes, files: 1, fields: 5, fieldSize: 1024, parts: 6, headerPairs: 50 },
   }).single('gif');
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!req.is('multipart/form-data'))
-      return next(new BadRequest('send the GIF as multipart/form-data in field "gif"'));
+    if (!req.is('multipart/form-data')) return next(new BadRequest('multipart_required'));
     upload(req, res, (err: unknown) => {
       if (err instanceof MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE')
-          return next(new TooLarge(`GIFs can be at most ${Math.floor(maxBytes / 1048576)} MB`));
-        return next(new BadRequest('send one GIF in field "gif"'));
+          return next(new TooLarge('gif_too_large', { mb: Math.floor(maxBytes / 1048576) }));
+        return next(new BadRequest('one_file'));
       }
       // Anything else here is a malformed multipart body, not a server fault.
-      if (err) return next(err instanceof AppError ? err : new BadRequest('malformed upload'));
-      if (!req.file) return next(new BadRequest('no file: choose a GIF to upload'));
+      if (err) return next(err instanceof AppError ? err : new BadRequest('malformed_upload'));
+      if (!req.file) return next(new BadRequest('no_file'));
       next();
     });
   };

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { SYSTEM_TEXT } from '../models/message.model';
 import { en, type Dictionary } from './en';
+import { fill, type Params } from './fill';
 import { ko } from './ko';
 
 export const LANGS = ['en', 'ko'] as const;
@@ -13,28 +14,17 @@ const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
 export const isLang = (value: unknown): value is Lang => LANGS.includes(value as Lang);
 
-export type Params = Record<string, string | number | undefined>;
-
 /** What templates get in res.locals besides `lang`. */
 export interface Translator {
   /** `t('chat.send')`, `t('password.body', { title })`: falls back to English, then to the key. */
-  t(key: string, params?: Params): string;
-  /** A server message that is safe to show (flash, field errors), translated when it is a known one. */
-  tm(message: unknown): string;
-  /**
-   * A system message in this language: from its `kind` and `name`, or for messages stored
-   * without them, from its English text ("X joined").
-   */
-  system(message: unknown): string;
+  t: (key: string, params?: Params) => string;
+  /** A refusal (`{ code, params }`, as errors and flashes carry it) in this language. */
+  tm: (error: unknown) => string;
+  /** A system message in this language, from its `kind` and `name`. */
+  system: (message: unknown) => string;
   /** "5 minutes ago" for an ISO date: relative, so it needs no time zone. */
-  ago(iso: unknown, now?: number): string;
+  ago: (iso: unknown, now?: number) => string;
 }
-
-const fill = (text: string, params: Params = {}) =>
-  text.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
 
 function lookup(dict: Dictionary, key: string): string | undefined {
   const dot = key.indexOf('.');
@@ -46,32 +36,8 @@ function lookup(dict: Dictionary, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-// Messages stored before system messages carried `kind` and `name` say it in English only.
-const SYSTEM = Object.entries(SYSTEM_TEXT).map(([kind, text]) => ({
-  kind,
-  pattern: new RegExp(`^(.+) ${text}$`, 's'),
-}));
-
-/** What a system message says happened, and to whom. */
-function systemEvent(message: unknown): { kind: string; name: string } | string {
-  const m = (typeof message === 'object' && message !== null ? message : { chat: message }) as {
-    chat?: unknown;
-    kind?: unknown;
-    name?: unknown;
-  };
-  if (
-    typeof m.kind === 'string' &&
-    Object.hasOwn(SYSTEM_TEXT, m.kind) &&
-    typeof m.name === 'string'
-  )
-    return { kind: String(m.kind), name: m.name };
-  const text = String(m.chat ?? '');
-  for (const { pattern, kind } of SYSTEM) {
-    const match = pattern.exec(text);
-    if (match) return { kind, name: match[1] ?? '' };
-  }
-  return text;
-}
+const fieldsOf = (value: unknown) =>
+  (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
 
 export function translator(lang: Lang): Translator {
   const dict = DICTIONARIES[lang];
@@ -80,15 +46,16 @@ export function translator(lang: Lang): Translator {
     fill(lookup(dict, key) ?? lookup(en, key) ?? key, params);
   return {
     t,
-    tm: (message) => {
-      const text = String(message ?? '');
-      return Object.hasOwn(dict.server, text)
-        ? ((dict.server as Record<string, string>)[text] ?? text)
-        : text;
+    tm: (error) => {
+      const { code, params } = fieldsOf(error);
+      if (typeof code !== 'string' || !Object.hasOwn(en.errors, code)) return t('errors.internal');
+      return t(`errors.${code}`, fieldsOf(params) as Params);
     },
     system: (message) => {
-      const event = systemEvent(message);
-      return typeof event === 'string' ? event : t(`client.${event.kind}`, { name: event.name });
+      const { kind, name, chat } = fieldsOf(message);
+      if (typeof kind !== 'string' || !Object.hasOwn(SYSTEM_TEXT, kind))
+        return typeof chat === 'string' ? chat : '';
+      return t(`client.${kind}`, { name: typeof name === 'string' ? name : '' });
     },
     ago: (iso, now = Date.now()) => {
       const then = new Date(String(iso)).getTime();
@@ -108,7 +75,7 @@ export function translator(lang: Lang): Translator {
 const CLIENT_JSON: Record<Lang, string> = Object.fromEntries(
   LANGS.map((lang) => [
     lang,
-    JSON.stringify({ lang, strings: DICTIONARIES[lang].client, server: DICTIONARIES[lang].server }),
+    JSON.stringify({ lang, strings: DICTIONARIES[lang].client, errors: DICTIONARIES[lang].errors }),
   ]),
 ) as Record<Lang, string>;
 
@@ -116,16 +83,11 @@ const TRANSLATORS: Record<Lang, Translator> = Object.fromEntries(
   LANGS.map((lang) => [lang, translator(lang)]),
 ) as Record<Lang, Translator>;
 
-function cookieLang(req: Request): Lang | undefined {
-  const match = /(?:^|;\s*)lang=([^;]*)/.exec(req.headers.cookie ?? '');
-  const value = match?.[1]?.trim();
-  return isLang(value) ? value : undefined;
-}
-
 /** The language of a request: the remembered choice, else the browser's Accept-Language, else English. */
 export function languageOf(req: Request): Lang {
-  const chosen = cookieLang(req);
-  if (chosen) return chosen;
+  // cookie-parser runs first (see app.ts).
+  const chosen = (req.cookies as Record<string, unknown> | undefined)?.[LANG_COOKIE];
+  if (isLang(chosen)) return chosen;
   const accepted = req.acceptsLanguages(...LANGS);
   return isLang(accepted) ? accepted : 'en';
 }

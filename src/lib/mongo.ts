@@ -1,13 +1,5 @@
-import { isObjectIdOrHexString, Types } from 'mongoose';
-
 export function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 11000;
-}
-
-/** A 24-hex room id as an ObjectId, or null for anything else (numbers, 12-byte strings, junk). */
-export function parseObjectId(value: unknown): Types.ObjectId | null {
-  if (typeof value !== 'string' || !/^[0-9a-f]{24}$/i.test(value)) return null;
-  return isObjectIdOrHexString(value) ? new Types.ObjectId(value) : null;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { createHash } from 'node:crypto';
+import { Schema, model, Types as MongooseTypes, type InferSchemaType, type Types } from 'mongoose';
 
 /** What a system message can say happened, with its English text as stored in `chat`. */
 export const SYSTEM_TEXT = { joined: 'joined', left: 'left', removed: 'was removed' } as const;
@@ -19,6 +20,8 @@ const messageSchema = new Schema(
     // System messages: what happened and to whom, so each browser can say it in its language.
     kind: { type: String, enum: Object.keys(SYSTEM_TEXT) as SystemKind[] },
     name: { type: String },
+    // The sender's id for this message: a retried send carries it again (see messageIdFor).
+    cid: { type: String },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   { versionKey: false },
@@ -27,3 +30,13 @@ messageSchema.index({ room: 1, seq: 1 }, { unique: true });
 
 export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId };
 export const Message = model('Message', messageSchema);
+
+/**
+ * The id of a message a client numbered: a hash of room, sender and client id. A retried send
+ * collides on `_id`, whose unique index every server enforces atomically, so it can never make a
+ * second message (a lookup before inserting could: two retries may both look first).
+ */
+export function messageIdFor(room: string, pid: string, cid: string): Types.ObjectId {
+  const hash = createHash('sha256').update(`${room}\n${pid}\n${cid}`).digest();
+  return new MongooseTypes.ObjectId(hash.subarray(0, 12));
+}

@@ -1,4 +1,14 @@
-import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { Schema, model } from 'mongoose';
+import { claimed } from '../lib/mongo';
+import type { RoomId } from '../lib/room-id';
+
+/** Who owns a room at one epoch of its ownership log. */
+export interface OwnerState {
+  epoch: number;
+  session: string;
+  pid: string;
+  user: string;
+}
 
 /**
  * Ownership as an append-only log: the highest epoch is the owner. Changing owner means inserting
@@ -16,5 +26,9 @@ const ownerSchema = new Schema(
 );
 ownerSchema.index({ room: 1, epoch: 1 }, { unique: true });
 
-export type OwnerDoc = InferSchemaType<typeof ownerSchema> & { _id: Types.ObjectId };
 export const Owner = model('Owner', ownerSchema);
+
+/** Appends an epoch to the log; false when another writer took that epoch first. */
+export function appendOwner(room: RoomId, state: OwnerState): Promise<boolean> {
+  return claimed(Owner.create({ room, ...state }));
+}

@@ -1,4 +1,6 @@
 import { Schema, model } from 'mongoose';
+import { claimed } from '../lib/mongo';
+import { roomIdOf, type RoomId } from '../lib/room-id';
 
 /** A tombstone keyed by room id: whoever inserts it first performs the removal, exactly once. */
 const removalSchema = new Schema(
@@ -10,3 +12,23 @@ const removalSchema = new Schema(
 );
 
 export const Removal = model('Removal', removalSchema);
+
+/** True for the one caller that gets to remove the room. */
+export function claimRemoval(room: RoomId): Promise<boolean> {
+  return claimed(Removal.create({ _id: room }));
+}
+
+export async function isRemoved(room: RoomId): Promise<boolean> {
+  return Boolean(await Removal.exists({ _id: room }));
+}
+
+/** Of these rooms, those whose removal a crash cut short (the tombstone exists). */
+export async function unfinishedRemovals(rooms: RoomId[]): Promise<RoomId[]> {
+  if (!rooms.length) return [];
+  const found = await Removal.find({ _id: { $in: rooms } }, { _id: 1 }).lean();
+  return found.map((r) => roomIdOf(r._id));
+}
+
+export async function expireRemovals(before: Date): Promise<void> {
+  await Removal.deleteMany({ at: { $lt: before } });
+}

@@ -1,4 +1,8 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import type { RoomId } from '../lib/room-id';
+import { Ban } from './ban.model';
+import { Owner, type OwnerState } from './owner.model';
+import { Seat, type SeatDoc } from './seat.model';
 
 const roomSchema = new Schema(
   {
@@ -13,3 +17,40 @@ const roomSchema = new Schema(
 
 export type RoomDoc = InferSchemaType<typeof roomSchema> & { _id: Types.ObjectId };
 export const Room = model('Room', roomSchema);
+
+/** What a process needs to know of rooms: the rooms, who holds seats, the ownership logs. */
+export interface RoomSnapshot {
+  rooms: (RoomDoc & { passwordHash?: string })[];
+  seats: Pick<SeatDoc, 'room' | 'session'>[];
+  owners: (OwnerState & { room: Types.ObjectId })[];
+}
+
+/** Every room (three queries, whatever their number), or one. */
+export async function loadRooms(room?: RoomId): Promise<RoomSnapshot> {
+  const byRoom = room ? { room } : {};
+  const [rooms, seats, owners] = await Promise.all([
+    Room.find(room ? { _id: room } : {}, { title: 1, max: 1, passwordHash: 1, createdAt: 1 }).lean<
+      RoomSnapshot['rooms']
+    >(),
+    Seat.find(byRoom, { room: 1, session: 1 }).lean<RoomSnapshot['seats']>(),
+    Owner.find(byRoom).lean<RoomSnapshot['owners']>(),
+  ]);
+  return { rooms, seats, owners };
+}
+
+export async function passwordHashOf(room: RoomId): Promise<string | undefined | null> {
+  const doc = await Room.findById(room, { passwordHash: 1 })
+    .select('+passwordHash')
+    .lean<{ passwordHash?: string }>();
+  return doc ? (doc.passwordHash ?? undefined) : null;
+}
+
+/** Deletes the room and its seats, ownership log and bans (messages are the chat's); repeatable. */
+export async function deleteRoom(room: RoomId): Promise<void> {
+  await Room.deleteOne({ _id: room });
+  await Promise.all([
+    Seat.deleteMany({ room }),
+    Owner.deleteMany({ room }),
+    Ban.deleteMany({ room }),
+  ]);
+}

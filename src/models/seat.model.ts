@@ -1,4 +1,9 @@
+import { randomInt } from 'node:crypto';
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { RoomFull } from '../errors';
+import type { Person } from '../lib/identity';
+import { claimed } from '../lib/mongo';
+import type { RoomId } from '../lib/room-id';
 
 /**
  * One document per admitted person. Capacity and "one seat per person" rest on the two unique
@@ -23,3 +28,80 @@ seatSchema.index({ room: 1, session: 1 }, { unique: true });
 
 export type SeatDoc = InferSchemaType<typeof seatSchema> & { _id: Types.ObjectId };
 export const Seat = model('Seat', seatSchema);
+
+export async function hasSeat(room: RoomId, session: string): Promise<boolean> {
+  return Boolean(await Seat.exists({ room, session }));
+}
+
+/**
+ * Takes a free slot: racing inserts for the last slot cannot both succeed. Returns false when the
+ * person already had a seat (maybe from a parallel request); the room is full → RoomFull.
+ */
+export async function takeSeat(room: RoomId, max: number, person: Person): Promise<boolean> {
+  for (let round = 0; round < 5; round++) {
+    const taken = new Set(
+      (await Seat.find({ room }, { slot: 1 }).lean<Pick<SeatDoc, 'slot'>[]>()).map((s) => s.slot),
+    );
+    const free = shuffle([...Array(max).keys()].filter((slot) => !taken.has(slot)));
+    if (free.length === 0) break;
+    for (const slot of free) {
+      if (await claimed(Seat.create({ room, slot, session: person.session, pid: person.pid })))
+        return true;
+      if (await hasSeat(room, person.session)) return false;
+    }
+  }
+  throw new RoomFull();
+}
+
+/** Gives the seat up; returns it if there was one. */
+export function releaseSeat(room: RoomId, session: string): Promise<SeatDoc | null> {
+  return Seat.findOneAndDelete({ room, session }).lean<SeatDoc>();
+}
+
+/** Marks the seat as announced and seen now; returns it as it was before. */
+export function markSeat(room: RoomId, session: string): Promise<SeatDoc | null> {
+  return Seat.findOneAndUpdate(
+    { room, session },
+    { $set: { lastSeen: new Date(), announced: true } },
+  ).lean<SeatDoc>();
+}
+
+/** The sweeper's heartbeat for seats backed by a live tab. */
+export async function touchSeats(ids: string[], at: Date): Promise<void> {
+  if (ids.length) await Seat.updateMany({ _id: { $in: ids } }, { $set: { lastSeen: at } });
+}
+
+export function staleSeats(before: Date): Promise<Pick<SeatDoc, 'room' | 'session'>[]> {
+  return Seat.find({ lastSeen: { $lt: before } }, { room: 1, session: 1 }).lean();
+}
+
+export async function occupiedRooms(): Promise<Set<string>> {
+  return new Set((await Seat.distinct('room')).map(String));
+}
+
+export function seatOf(room: RoomId, pid: string): Promise<SeatDoc | null> {
+  return Seat.findOne({ room, pid }).lean<SeatDoc>();
+}
+
+/** The longest-seated person other than `except` (for passing ownership on). */
+export function eldestSeat(room: RoomId, except: string): Promise<SeatDoc | null> {
+  return Seat.findOne({ room, session: { $ne: except } })
+    .sort({ since: 1 })
+    .lean<SeatDoc>();
+}
+
+export async function pidHasSeat(pid: string): Promise<boolean> {
+  return Boolean(await Seat.exists({ pid }));
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}
+
+export async function hasAnySeat(room: RoomId): Promise<boolean> {
+  return Boolean(await Seat.exists({ room }));
+}

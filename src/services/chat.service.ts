@@ -1,14 +1,26 @@
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Types } from 'mongoose';
-import { Message, SYSTEM_TEXT, type MessageDoc, type SystemKind } from '../models/message.model';
+import {
+  Message,
+  messageIdFor,
+  SYSTEM_TEXT,
+  type MessageDoc,
+  type SystemKind,
+} from '../models/message.model';
 import { KeyedLock } from '../lib/keyed-lock';
 import { isDuplicateKey } from '../lib/mongo';
 import type { Person } from '../lib/identity';
+import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import type { ChatMessage, Notifier } from './types';
 
 export const HISTORY_PAGE = 50;
+
+interface Inserted {
+  message: ChatMessage;
+  /** False when the message existed already (a repeated client id). */
+  fresh: boolean;
+}
 
 export interface ChatDependencies {
   notifier: Notifier;
@@ -18,7 +30,9 @@ export interface ChatDependencies {
 }
 
 type Draft = Pick<MessageDoc, 'user'> &
-  Partial<Pick<MessageDoc, 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name'>>;
+  Partial<
+    Pick<MessageDoc, '_id' | 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name' | 'cid'>
+  >;
 
 export function toChatMessage(doc: MessageDoc): ChatMessage {
   const msg: ChatMessage = {
@@ -28,12 +42,25 @@ export function toChatMessage(doc: MessageDoc): ChatMessage {
     user: doc.user,
     createdAt: doc.createdAt.toISOString(),
   };
-  for (const key of ['pid', 'nick', 'chat', 'gif', 'to', 'name'] as const) {
+  for (const key of ['pid', 'nick', 'chat', 'gif', 'to', 'cid'] as const) {
     const value = doc[key];
     if (value != null) msg[key] = value;
   }
-  if (doc.kind) msg.kind = doc.kind;
+  const system = doc.user === 'system' ? (doc.kind ? doc : olderSystem(doc.chat)) : undefined;
+  if (system?.kind) Object.assign(msg, { kind: system.kind, name: system.name ?? '' });
   return msg;
+}
+
+// Messages stored before system messages carried `kind` and `name` say it in English only: read
+// them once here, so every reader (pages, scripts) translates by kind, never by English text.
+const OLDER_SYSTEM = Object.entries(SYSTEM_TEXT).map(([kind, text]) => ({
+  kind: kind as SystemKind,
+  suffix: ` ${text}`,
+}));
+
+function olderSystem(chat: string | null | undefined): { kind?: SystemKind; name?: string } {
+  const found = OLDER_SYSTEM.find(({ suffix }) => chat?.endsWith(suffix));
+  return found && chat ? { kind: found.kind, name: chat.slice(0, -found.suffix.length) } : {};
 }
 
 /** Messages, history and GIF files. Sequence numbers come from an in-process counter per room, made
@@ -45,44 +72,42 @@ export class ChatService {
 
   constructor(private readonly deps: ChatDependencies) {}
 
+  /**
+   * Saves a message, then pushes it to the room. With a client id (`cid`), a repeated send (a retry
+   * after a lost answer) answers with the message the first one made, and nobody hears it twice.
+   */
   async post(
-    room: Types.ObjectId,
+    room: RoomId,
     person: Person,
     content: { chat?: string; gif?: string },
+    cid?: string,
   ): Promise<ChatMessage> {
-    const message = await this.insert(room, {
-      user: person.user,
-      pid: person.pid,
-      nick: person.nick,
-      ...content,
-    });
-    this.typing(String(room), person, false);
-    this.deps.notifier.chat(String(room), message);
+    const draft: Draft = { user: person.user, pid: person.pid, nick: person.nick, ...content };
+    if (cid) Object.assign(draft, { _id: messageIdFor(room, person.pid, cid), cid });
+    const { message, fresh } = await this.insert(room, draft);
+    if (!fresh) return message;
+    this.typing(room, person, false);
+    this.deps.notifier.chat(room, message);
     return message;
   }
 
-  async whisper(
-    room: Types.ObjectId,
-    from: Person,
-    to: string,
-    chat: string,
-  ): Promise<ChatMessage> {
-    const message = await this.insert(room, {
+  async whisper(room: RoomId, from: Person, to: string, chat: string): Promise<ChatMessage> {
+    const { message } = await this.insert(room, {
       user: from.user,
       pid: from.pid,
       nick: from.nick,
       chat,
       to,
     });
-    this.typing(String(room), from, false);
-    this.deps.notifier.whisper(String(room), message, [from.pid, to]);
+    this.typing(room, from, false);
+    this.deps.notifier.whisper(room, message, [from.pid, to]);
     return message;
   }
 
-  async system(room: Types.ObjectId, kind: SystemKind, name: string): Promise<ChatMessage> {
+  async system(room: RoomId, kind: SystemKind, name: string): Promise<ChatMessage> {
     const chat = `${name} ${SYSTEM_TEXT[kind]}`;
-    const message = await this.insert(room, { user: 'system', kind, name, chat });
-    this.deps.notifier.system(String(room), kind === 'joined' ? 'join' : 'exit', message);
+    const { message } = await this.insert(room, { user: 'system', kind, name, chat });
+    this.deps.notifier.system(room, kind === 'joined' ? 'join' : 'exit', message);
     return message;
   }
 
@@ -90,7 +115,7 @@ export class ChatService {
    * Typing state per person: only changes are broadcast (that is the throttle), and a person who
    * stops sending `typing` is cleared after `typingTimeoutMs`.
    */
-  typing(room: string, who: Pick<Person, 'pid' | 'user' | 'nick'>, typing: boolean): void {
+  typing(room: RoomId, who: Pick<Person, 'pid' | 'user' | 'nick'>, typing: boolean): void {
     const key = `${room}\n${who.pid}`;
     const timer = this.typists.get(key);
     clearTimeout(timer);
@@ -112,7 +137,7 @@ export class ChatService {
   }
 
   /** The latest page before `before` (or the newest), oldest first, whispers only for their two people. */
-  async history(room: Types.ObjectId, viewerPid: string, before?: number): Promise<ChatMessage[]> {
+  async history(room: RoomId, viewerPid: string, before?: number): Promise<ChatMessage[]> {
     const filter = {
       ...this.visibleTo(room, viewerPid),
       ...(before != null ? { seq: { $lt: before } } : {}),
@@ -125,7 +150,7 @@ export class ChatService {
   }
 
   /** Everything after `after`, in order: what a reconnecting browser missed. */
-  async since(room: Types.ObjectId, viewerPid: string, after: number): Promise<ChatMessage[]> {
+  async since(room: RoomId, viewerPid: string, after: number): Promise<ChatMessage[]> {
     const docs = await Message.find({ ...this.visibleTo(room, viewerPid), seq: { $gt: after } })
       .sort({ seq: 1 })
       .limit(1000)
@@ -134,13 +159,13 @@ export class ChatService {
   }
 
   /** Deletes a room's messages and their GIF files. */
-  async purgeRoom(room: Types.ObjectId): Promise<void> {
+  async purgeRoom(room: RoomId): Promise<void> {
     const gifs = await Message.find({ room, gif: { $exists: true } }, { gif: 1 }).lean<
       Pick<MessageDoc, 'gif'>[]
     >();
     await Message.deleteMany({ room });
-    this.nextSeq.delete(String(room));
-    await Promise.all(gifs.map((m) => (m.gif ? this.removeFile(path.basename(m.gif)) : undefined)));
+    this.nextSeq.delete(room);
+    await Promise.all(gifs.flatMap((m) => (m.gif ? [this.removeFile(path.basename(m.gif))] : [])));
   }
 
   async removeFile(name: string): Promise<void> {
@@ -152,32 +177,34 @@ export class ChatService {
     );
   }
 
-  private visibleTo(room: Types.ObjectId, viewerPid: string) {
+  private visibleTo(room: RoomId, viewerPid: string) {
     return { room, $or: [{ to: { $exists: false } }, { pid: viewerPid }, { to: viewerPid }] };
   }
 
-  private insert(room: Types.ObjectId, draft: Draft): Promise<ChatMessage> {
+  private insert(room: RoomId, draft: Draft): Promise<Inserted> {
     // Serialise writers of one room in this process so they do not collide with each other.
-    return this.writers.run(String(room), () => this.insertWithSeq(room, draft));
+    return this.writers.run(room, () => this.insertWithSeq(room, draft));
   }
 
-  private async insertWithSeq(room: Types.ObjectId, draft: Draft): Promise<ChatMessage> {
-    const key = String(room);
+  private async insertWithSeq(room: RoomId, draft: Draft): Promise<Inserted> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      let seq = this.nextSeq.get(key);
+      let seq = this.nextSeq.get(room);
       if (seq === undefined || attempt > 0) seq = (await this.topSeq(room)) + 1;
       try {
         const doc = await Message.create({ ...draft, room, seq });
-        this.nextSeq.set(key, seq + 1);
-        return toChatMessage(doc.toObject());
+        this.nextSeq.set(room, seq + 1);
+        return { message: toChatMessage(doc.toObject()), fresh: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
+        // Either this message exists already (a retried send) or another writer took that seq.
+        const existing = draft._id && (await Message.findById(draft._id).lean<MessageDoc>());
+        if (existing) return { message: toChatMessage(existing), fresh: false };
       }
     }
-    throw new Error(`could not allocate a sequence number in room ${key}`);
+    throw new Error(`could not allocate a sequence number in room ${room}`);
   }
 
-  private async topSeq(room: Types.ObjectId): Promise<number> {
+  private async topSeq(room: RoomId): Promise<number> {
     const top = await Message.findOne({ room }, { seq: 1 })
       .sort({ seq: -1 })
       .lean<Pick<MessageDoc, 'seq'>>();

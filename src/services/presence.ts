@@ -1,24 +1,26 @@
+import type { RoomId } from '../lib/room-id';
+
 /**
  * Which sockets each person has open in each room, in this process. A person is present while at
  * least one of their tabs is; `onGone` fires once their last tab has been gone for `graceMs`, so a
  * refresh or a quick reconnect does not look like leaving.
  */
 export class Presence {
-  private readonly rooms = new Map<string, Map<string, Set<string>>>();
+  private readonly rooms = new Map<RoomId, Map<string, Set<string>>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
   constructor(
     private readonly graceMs: number,
-    private readonly onGone: (room: string, session: string) => void,
+    private readonly onGone: (room: RoomId, session: string) => void,
   ) {}
 
   /** Adds a socket; returns true when it is the person's first live tab in the room. */
-  attach(room: string, session: string, socketId: string): boolean {
+  attach(room: RoomId, session: string, socketId: string): boolean {
     clearTimeout(this.timers.get(`${room}\n${session}`));
     this.timers.delete(`${room}\n${session}`);
     let people = this.rooms.get(room);
-    if (!people) this.rooms.set(room, (people = new Map()));
+    if (!people) this.rooms.set(room, (people = new Map<string, Set<string>>()));
     let sockets = people.get(session);
     if (!sockets) people.set(session, (sockets = new Set()));
     const first = sockets.size === 0;
@@ -26,7 +28,7 @@ export class Presence {
     return first;
   }
 
-  detach(room: string, session: string, socketId: string): void {
+  detach(room: RoomId, session: string, socketId: string): void {
     // Sockets closing during shutdown are not people leaving.
     if (this.closed) return;
     const sockets = this.rooms.get(room)?.get(session);
@@ -46,7 +48,7 @@ export class Presence {
   }
 
   /** Forgets a person at once (kicked, room removed) without calling `onGone`. */
-  drop(room: string, session?: string): void {
+  drop(room: RoomId, session?: string): void {
     if (session === undefined) {
       for (const s of this.rooms.get(room)?.keys() ?? []) this.drop(room, s);
       this.rooms.delete(room);
@@ -57,7 +59,7 @@ export class Presence {
     this.rooms.get(room)?.delete(session);
   }
 
-  isLive(room: string, session: string): boolean {
+  isLive(room: RoomId, session: string): boolean {
     return (
       (this.rooms.get(room)?.get(session)?.size ?? 0) > 0 || this.timers.has(`${room}\n${session}`)
     );

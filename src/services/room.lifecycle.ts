@@ -1,24 +1,46 @@
-import { Types } from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { Removal } from '../models/removal.model';
-import { Seat, type SeatDoc } from '../models/seat.model';
-import type { RoomService } from './room.service';
+import { roomIdOf, type RoomId } from '../lib/room-id';
+import { expireRemovals, unfinishedRemovals } from '../models/removal.model';
+import { occupiedRooms, staleSeats, touchSeats } from '../models/seat.model';
+import type { RoomChange } from './room.changes';
+import type { RoomView } from './types';
+
+export interface LifecycleDependencies {
+  config: Pick<Config, 'ROOM_GRACE_MS' | 'SEAT_TTL_MS'>;
+  logger: Logger;
+  /** Rooms this process knows of. */
+  rooms(): RoomView[];
+  /** Seat ids of people with a live tab in this process (the heartbeat keeps them). */
+  liveSeats(): string[];
+  isLive(room: RoomId, session: string): boolean;
+  leave(room: RoomId, session: string): Promise<void>;
+  remove(room: RoomId): Promise<boolean>;
+  finishRemoval(room: RoomId): Promise<void>;
+  isEmpty(room: RoomId): Promise<boolean>;
+}
 
 /**
  * Timers and the rooms' part of the sweeper. FerretDB has no TTL indexes, so expiry is done here:
  * empty rooms are removed after the grace period, seats without a live tab are released after
- * SEAT_TTL_MS, and the first sweep finishes whatever a crash left behind.
+ * SEAT_TTL_MS, and every sweep finishes whatever a crash left behind.
  */
 export class RoomLifecycle {
-  private readonly removals = new Map<string, NodeJS.Timeout>();
+  private readonly removals = new Map<RoomId, NodeJS.Timeout>();
   private sweeping?: Promise<void>;
   private closed = false;
 
-  constructor(
-    private readonly rooms: RoomService,
-    private readonly deps: { config: Config; logger: Logger },
-  ) {}
+  constructor(private readonly deps: LifecycleDependencies) {}
+
+  /** Follows the rooms' changes: a seat taken saves a room, the last one released dooms it. */
+  readonly onChange = (change: RoomChange, local: boolean): void => {
+    if (change.type === 'removed' || (change.type === 'seat' && change.taken))
+      return this.cancelRemoval(change.room);
+    if (change.type === 'seat' && local) {
+      const view = this.deps.rooms().find((r) => r._id === change.room);
+      if (view?.size === 0) this.scheduleRemoval(change.room);
+    }
+  };
 
   /** Stops the timers and waits for a sweep under way, so nothing touches the database afterwards. */
   async close(): Promise<void> {
@@ -29,7 +51,7 @@ export class RoomLifecycle {
   }
 
   /** Removes the room after the grace period unless someone takes a seat meanwhile. */
-  scheduleRemoval(room: string): void {
+  scheduleRemoval(room: RoomId): void {
     if (this.closed || this.removals.has(room)) return;
     const timer = setTimeout(() => {
       this.removals.delete(room);
@@ -40,7 +62,7 @@ export class RoomLifecycle {
     this.removals.set(room, timer);
   }
 
-  cancelRemoval(room: string): void {
+  cancelRemoval(room: RoomId): void {
     clearTimeout(this.removals.get(room));
     this.removals.delete(room);
   }
@@ -52,40 +74,28 @@ export class RoomLifecycle {
     return this.sweeping;
   }
 
-  private async removeIfEmpty(room: string): Promise<void> {
-    const id = new Types.ObjectId(room);
-    if (await Seat.exists({ room: id })) return;
-    await this.rooms.remove(id);
+  private async removeIfEmpty(room: RoomId): Promise<void> {
+    if (await this.deps.isEmpty(room)) await this.deps.remove(room);
   }
 
   private async sweepOnce(): Promise<void> {
     const now = Date.now();
-    const live = this.rooms.liveSeats().map((id) => new Types.ObjectId(id));
-    if (live.length)
-      await Seat.updateMany({ _id: { $in: live } }, { $set: { lastSeen: new Date(now) } });
-
-    const stale = await Seat.find(
-      { lastSeen: { $lt: new Date(now - this.deps.config.SEAT_TTL_MS) } },
-      {
-        room: 1,
-        session: 1,
-      },
-    ).lean<Pick<SeatDoc, 'room' | 'session'>[]>();
-    for (const seat of stale) {
-      if (!this.rooms.presence.isLive(String(seat.room), seat.session))
-        await this.rooms.people.leave(seat.room, seat.session);
+    await touchSeats(this.deps.liveSeats(), new Date(now));
+    for (const seat of await staleSeats(new Date(now - this.deps.config.SEAT_TTL_MS))) {
+      const room = roomIdOf(seat.room);
+      if (!this.deps.isLive(room, seat.session)) await this.deps.leave(room, seat.session);
     }
-
     // Removals cut short by a crash: the tombstone exists but the room is still there.
-    const roomIds = this.rooms.list().map((r) => new Types.ObjectId(r._id));
-    const unfinished = await Removal.find({ _id: { $in: roomIds } }, { _id: 1 }).lean<
-      { _id: Types.ObjectId }[]
-    >();
-    for (const r of unfinished) await this.rooms.finishRemoval(r._id);
+    const known = this.deps.rooms().map((r) => r._id);
+    for (const room of await unfinishedRemovals(known)) await this.deps.finishRemoval(room);
+    await expireRemovals(new Date(now - TOMBSTONE_MS));
 
-    const occupied = new Set((await Seat.distinct('room')).map(String));
-    for (const view of this.rooms.list()) {
+    const occupied = await occupiedRooms();
+    for (const view of this.deps.rooms()) {
       if (!occupied.has(view._id)) this.scheduleRemoval(view._id);
     }
   }
 }
+
+/** A tombstone outlives any removal in flight by far; ids are never reused, so it can go then. */
+const TOMBSTONE_MS = 24 * 60 * 60 * 1000;

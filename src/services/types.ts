@@ -1,8 +1,9 @@
+import type { RoomId } from '../lib/room-id';
 import type { SystemKind } from '../models/message.model';
 
 /** A room as the lobby shows it: never its password or hash, only whether it is secret. */
 export interface RoomView {
-  _id: string;
+  _id: RoomId;
   title: string;
   max: number;
   secret: boolean;
@@ -25,6 +26,8 @@ export interface ChatMessage {
   chat?: string;
   gif?: string;
   to?: string;
+  /** The sender's own id for the message, when it gave one (retries carry it again). */
+  cid?: string;
   /** System messages only: what happened, and the name of the person it happened to. */
   kind?: SystemKind;
   name?: string;
@@ -48,8 +51,9 @@ export interface Notifier {
   /** `join` or `exit`, the classic events, carrying a system message. */
   system(roomId: string, event: 'join' | 'exit', message: ChatMessage): void;
   whisper(roomId: string, message: ChatMessage, pids: string[]): void;
-  participants(roomId: string, list: Participant[]): void;
+  /** The participant list, to everyone in the room or everyone but one person's tabs. */
+  participants(roomId: string, list: Participant[], exceptPid?: string): void;
   owner(roomId: string, pid: string): void;
-  kicked(roomId: string, pid: string, reason: string): void;
+  kicked(roomId: string, pid: string): void;
   typing(roomId: string, from: Pick<Participant, 'pid' | 'user' | 'nick'>, typing: boolean): void;
 }

@@ -1,4 +1,5 @@
-import type { Cluster, ClusterEvent } from '../services/cluster';
+import type { Cluster } from '../services/cluster';
+import type { RoomChange } from '../services/room.changes';
 import type { ChatNamespace, LobbyNamespace } from './notifier';
 
 /**
@@ -8,12 +9,12 @@ import type { ChatNamespace, LobbyNamespace } from './notifier';
 export function socketCluster(
   lobby: LobbyNamespace,
   chat: ChatNamespace,
-  apply: (event: ClusterEvent) => void,
+  receive: (change: RoomChange) => void,
 ): Cluster {
-  lobby.on('cluster', apply);
+  lobby.on('cluster', receive);
   return {
     alone: false,
-    publish: (event) => void lobby.serverSideEmit('cluster', event),
+    publish: (change) => void lobby.serverSideEmit('cluster', change),
     hasTab: (room, session) =>
       chat
         .in(room)

@@ -1,9 +1,10 @@
-import type { ClusterEvent } from '../services/cluster';
+import type { ErrorBody } from '../errors';
+import type { RoomChange } from '../services/room.changes';
+import type { RoomId } from '../lib/room-id';
 import type { ChatMessage, Participant, RoomView } from '../services/types';
 
 /** Acknowledgement of every browser → server event that can be refused. */
-export type Result<T> =
-  { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export type Ack<T> = (result: Result<T>) => void;
 
 export interface LobbyServerToClient {
@@ -18,7 +19,7 @@ export interface LobbyClientToServer {}
 
 /** Between the processes serving one site (see sockets/cluster.ts). */
 export interface LobbyServerSide {
-  cluster: (event: ClusterEvent) => void;
+  cluster: (change: RoomChange) => void;
 }
 
 export interface JoinData {
@@ -38,13 +39,16 @@ export interface ChatServerToClient {
   participants: (list: Participant[]) => void;
   typing: (who: { pid: string; user: string; nick?: string; typing: boolean }) => void;
   owner: (owner: { pid: string }) => void;
-  kicked: (info: { room: string; reason: string }) => void;
+  /** `reason` is English; `code` says it in any language (`errors.kicked`). */
+  kicked: (info: { room: string; reason: string; code: 'kicked' }) => void;
   removeRoom: (roomId: string) => void;
 }
 
 export interface ChatClientToServer {
   join: (room: unknown, ack?: Ack<JoinData>) => void;
   leave: (ack?: Ack<null>) => void;
+  /** Sends a message to the room; a repeated `cid` answers with the message it already made. */
+  chat: (payload: unknown, ack?: Ack<ChatMessage>) => void;
   typing: (typing: unknown) => void;
   nick: (nick: unknown, ack?: Ack<{ nick: string }>) => void;
   whisper: (payload: unknown, ack?: Ack<{ delivered: boolean; message: ChatMessage }>) => void;
@@ -53,7 +57,7 @@ export interface ChatClientToServer {
 }
 
 export interface ChatSocketData {
-  room?: string;
+  room?: RoomId;
   session: string;
   pid: string;
 }

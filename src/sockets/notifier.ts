@@ -1,4 +1,5 @@
 import type { Namespace } from 'socket.io';
+import { en } from '../i18n/en';
 import type { Notifier } from '../services/types';
 import type {
   ChatClientToServer,
@@ -35,11 +36,15 @@ export function socketNotifier(lobby: LobbyNamespace, chat: ChatNamespace): Noti
     system: (roomId, kind, message) => chat.to(roomId).emit(kind, message),
     whisper: (roomId, message, pids) =>
       chat.to(pids.map((pid) => personChannel(roomId, pid))).emit('whisper', message),
-    participants: (roomId, list) => chat.to(roomId).emit('participants', list),
+    participants: (roomId, list, exceptPid) =>
+      (exceptPid ? chat.to(roomId).except(personChannel(roomId, exceptPid)) : chat.to(roomId)).emit(
+        'participants',
+        list,
+      ),
     owner: (roomId, pid) => chat.to(roomId).emit('owner', { pid }),
-    kicked: (roomId, pid, reason) => {
+    kicked: (roomId, pid) => {
       const channel = personChannel(roomId, pid);
-      chat.to(channel).emit('kicked', { room: roomId, reason });
+      chat.to(channel).emit('kicked', { room: roomId, reason: en.errors.kicked, code: 'kicked' });
       chat.in(channel).socketsLeave([roomId, channel]);
     },
     typing: (roomId, from, typing) =>

@@ -15,7 +15,7 @@ export function responder(logger: Logger) {
         logger.error('socket handler failed', {
           err: err instanceof Error ? err.stack : String(err),
         });
-      reply?.({ ok: false, error: { code: error.code, message: error.message } });
+      reply?.({ ok: false, error: error.toBody() });
     }
   };
 }

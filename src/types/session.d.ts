@@ -8,6 +8,6 @@ declare module 'express-session' {
     /** Secret rooms this session has unlocked with the password. */
     unlocked?: string[];
     /** One-shot notice shown on the next lobby render. */
-    flash?: string;
+    flash?: import('../errors').ErrorBody;
   }
 }

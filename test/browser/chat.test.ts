@@ -249,7 +249,7 @@ test('a nickname shows on new messages and in the list', async () => {
 });
 
 test('typing shows for the other person and clears on send', async () => {
-  await bob.page.type('#text', 'thinking', { delay: 20 });
+  await bob.page.locator('#text').pressSequentially('thinking', { delay: 20 });
   await alice.page.locator('#typing', { hasText: 'Bobby is typing' }).waitFor();
   await bob.page.press('#text', 'Enter');
   await alice.page.waitForFunction(() => document.getElementById('typing')?.textContent === '');

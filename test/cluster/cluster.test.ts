@@ -213,7 +213,7 @@ test('an empty room is removed once, whichever process saw the last person leave
   host.tab.disconnect();
   await until(() => removed.includes(`a:${room}`) && removed.includes(`b:${room}`), 10_000);
   // Both processes swept; neither repeats the removal.
-  await Promise.all([a.rooms.lifecycle.sweep(), b.rooms.lifecycle.sweep()]);
+  await Promise.all([a.sweeper.sweep(), b.sweeper.sweep()]);
   await new Promise((r) => setTimeout(r, 600));
   expect(removed.filter((e) => e.endsWith(room)).sort()).toEqual([`a:${room}`, `b:${room}`]);
   const late = await (await b.visitor()).agent.get(`/room/${room}`);

@@ -43,8 +43,8 @@ function serve(env: Record<string, string>): Promise<Server> {
       clearTimeout(timer);
       resolve({ child, url: `http://127.0.0.1:${port}`, output: () => output, exited });
     };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`exited with ${code}:\n${output}`));

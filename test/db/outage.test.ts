@@ -55,13 +55,13 @@ test('a database outage answers 503 everywhere, and everything resumes by itself
   const during = await send(alice, room, 'during the outage');
   expect(during.status).toBe(503);
   expect(during.body.error).toMatchObject({ code: 'db_unavailable' });
-  expect(JSON.stringify(during.body)).not.toMatch(/Mongo|at \w+ \(/);
+  expect(JSON.stringify(during.body)).not.toMatch(/Mongo|at \S+ \(\S+:\d+:\d+\)/);
 
   // A page that needs the database says so in words, not a stack trace.
   const page = await alice.agent.get(`/room/${room}`).set('accept', 'text/html');
   expect(page.status).toBe(503);
   expect(page.text).toMatch(/database is unavailable/);
-  expect(page.text).not.toMatch(/Mongo\w*Error|at \w+ \(/);
+  expect(page.text).not.toMatch(/Mongo\w*Error|at \S+ \(\S+:\d+:\d+\)/);
 
   await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now())));
   await db.start();

@@ -162,7 +162,7 @@ describe('presence and lifecycle', () => {
     await until(() => Boolean(h.events.roomRemoved?.some(([id]) => id === room)), 5000);
     expect(await Room.exists({ _id: room })).toBeNull();
     expect(await Message.countDocuments({ room })).toBe(0);
-    await h.rooms.lifecycle.sweep();
+    await h.sweeper.sweep();
     await new Promise((r) => setTimeout(r, 700));
     expect(h.events.roomRemoved?.filter(([id]) => id === room)).toHaveLength(1);
     expect((await owner.agent.get(`/room/${room}`)).status).toBe(303);

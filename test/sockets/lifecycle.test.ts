@@ -15,13 +15,13 @@ afterAll(() => h.close());
 test('a room whose seats were never backed by a tab expires through the sweeper', async () => {
   const owner = await h.visitor();
   const room = await owner.createRoom({ title: 'never entered' });
-  await h.rooms.lifecycle.sweep();
+  await h.sweeper.sweep();
   expect(await Room.exists({ _id: room })).toBeTruthy();
   await new Promise((r) => setTimeout(r, 1100));
-  await h.rooms.lifecycle.sweep();
+  await h.sweeper.sweep();
   await until(() => Boolean(h.events.roomRemoved?.some(([id]) => id === room)), 3000);
   expect(await Room.exists({ _id: room })).toBeNull();
-  await h.rooms.lifecycle.sweep();
+  await h.sweeper.sweep();
   expect(h.events.roomRemoved?.filter(([id]) => id === room)).toHaveLength(1);
 });
 
@@ -47,7 +47,7 @@ test('after a crash, a restarted app sweeps what was left behind', async () => {
   });
   try {
     await restarted.start();
-    await restarted.rooms.lifecycle.sweep();
+    await restarted.sweeper.sweep();
     await until(() => removed.includes(abandoned) && removed.includes(halfRemoved), 3000);
     expect(await Room.exists({ _id: abandoned })).toBeNull();
     expect(await Room.exists({ _id: halfRemoved })).toBeNull();

@@ -1,6 +1,5 @@
 import type { Socket } from 'socket.io-client';
 import { Owner } from '../../src/models/owner.model';
-import { Types } from 'mongoose';
 import { colorOf } from '../../src/lib/identity';
 import { Seat } from '../../src/models/seat.model';
 import type { Participant } from '../../src/services/types';
@@ -77,25 +76,21 @@ describe('presence', () => {
   test('a reconnect crossing the end of the grace period keeps the person in, either way round', async () => {
     const { room } = await newRoom('flaky network');
     const guest = await enter(room);
-    const id = new Types.ObjectId(room);
     const seat = (await Seat.findOne({ room, pid: guest.pid }).lean())!;
     const person = { session: seat.session, pid: guest.pid, user: colorOf(seat.session) };
     guest.tabs[0]!.disconnect();
     await until(() => !h.people.participants(room).some((p) => p.pid === guest.pid));
 
-    // The join checked the seat just before the leave released it; then the tab connects.
-    await h.rooms.enter(id, person);
-    await h.people.leave(id, person.session);
-    await h.people.connect(id, person, 'reconnected-tab-1');
+    const join = (socketId: string) =>
+      h.people.join(room, person, { socketId, attach: () => Promise.resolve() });
+
+    // The leave of the closed tab and the new tab's join race, either one first: the person is in.
+    await Promise.all([h.people.leave(room, person.session), join('reconnected-tab-1')]);
     expect(await Seat.countDocuments({ room, pid: guest.pid })).toBe(1);
     expect(h.people.participants(room).map((p) => p.pid)).toContain(guest.pid);
 
-    // The tab connects while a leave for the same person is under way: the leave stands down.
-    h.people.disconnect(room, person.session, 'reconnected-tab-1');
-    await Promise.all([
-      h.people.leave(id, person.session),
-      h.people.connect(id, person, 'reconnected-tab-2'),
-    ]);
+    h.people.depart(room, person.session, 'reconnected-tab-1');
+    await Promise.all([join('reconnected-tab-2'), h.people.leave(room, person.session)]);
     expect(await Seat.countDocuments({ room, pid: guest.pid })).toBe(1);
     expect(h.people.participants(room).map((p) => p.pid)).toContain(guest.pid);
     const posted = await guest.v.agent
@@ -103,7 +98,7 @@ describe('presence', () => {
       .set('x-csrf-token', guest.v.csrf)
       .send({ chat: 'still here' });
     expect(posted.status).toBe(201);
-    h.people.disconnect(room, person.session, 'reconnected-tab-2');
+    h.people.depart(room, person.session, 'reconnected-tab-2');
   });
 
   test('the lobby counts follow joins and leaves', async () => {
@@ -363,7 +358,7 @@ describe('owner tools', () => {
       const ownerSession = [...(await Owner.find({ room }).lean())][0]!.session;
       const [handover] = await Promise.all([
         ask(owner.tabs[0]!, 'handover', { pid: carol.pid }),
-        h.people.leave(new (await import('mongoose')).Types.ObjectId(room), ownerSession),
+        h.people.leave(room, ownerSession),
       ]);
       const log = await Owner.find({ room }).sort({ epoch: 1 }).lean();
       const epochs = log.map((o) => o.epoch);

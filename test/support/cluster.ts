@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import type { Namespace, Server } from 'socket.io';
+import type { Server } from 'socket.io';
 import { createApp, type GifChat } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { connectRedis, type Redis } from '../../src/lib/redis';
@@ -93,7 +93,7 @@ export async function clusterReady(nodes: { io: Server; url: string }[]): Promis
     }),
   );
   await until(() => {
-    nodes.forEach((node, i) => (node.io.of('/room') as unknown as Namespace).emit('probe', i));
+    nodes.forEach((node, i) => (node.io.of('/room')).emit('probe', i));
     return heard.every((from) => from.size === nodes.length);
   }, 15_000);
   for (const socket of probes.flatMap((probe) => probe.sockets)) socket.disconnect();

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { createApp, type GifChat } from '../../src/app';
 import { testConfig, type Config } from '../../src/config';
 import { CONNECTION_OPTIONS } from '../../src/db/database';
+import type { RoomId } from '../../src/lib/room-id';
 import { createLogger } from '../../src/logger';
 import { assertAllAcknowledged, watchUnacknowledged, type Unacknowledged } from './acknowledged';
 import type { ChatMessage, Notifier, RoomView } from '../../src/services/types';
@@ -34,7 +35,7 @@ export interface Visitor {
   cookie: string;
   /** A /chat connection with this visitor's cookie, to this app or to another process (`at`). */
   socket(transports?: Transport[], at?: string): Promise<Socket>;
-  createRoom(input?: { title?: string; max?: number; password?: string }): Promise<string>;
+  createRoom(input?: { title?: string; max?: number; password?: string }): Promise<RoomId>;
 }
 
 const recorder = (): { events: Recorded; observer: Notifier } => {
@@ -143,7 +144,7 @@ export function clients(base: string, server?: Pick<GifChat, 'server'>['server']
           .type('form')
           .send({ title, max, password })
           .expect(303);
-        return String(res.headers.location).split('/').pop() ?? '';
+        return String(res.headers.location).split('/').pop() as RoomId;
       },
     };
   };

@@ -1,0 +1,188 @@
+import type { Person } from '../lib/identity';
+import { roomIdOf, type RoomId } from '../lib/room-id';
+import type { OwnerState } from '../models/owner.model';
+import type { RoomSnapshot } from '../models/room.model';
+import type { RoomChange } from './room.changes';
+import type { Participant, RoomView } from './types';
+
+/** Someone with a live tab in a room, as the room sees them. */
+export interface Present extends Participant {
+  session: string;
+  /** Their seat's id, refreshed by the sweeper's heartbeat. */
+  seat: string;
+}
+
+/**
+ * What this process knows of the rooms: lobby views (so listing rooms costs no query), who holds a
+ * seat, who owns each room and who is present. It changes only through `apply`, the one reducer of
+ * `RoomChange`s (made here or heard from another process); the database stays the authority.
+ */
+export class RoomState {
+  private readonly views = new Map<RoomId, RoomView>();
+  private readonly seats = new Map<RoomId, Set<string>>();
+  private readonly owners = new Map<RoomId, OwnerState>();
+  private readonly present = new Map<RoomId, Map<string, Present>>();
+
+  /** Adds what the database says (start-up, or a room another process made that we missed). */
+  load({ rooms, seats, owners }: RoomSnapshot): void {
+    for (const r of rooms) {
+      const id = roomIdOf(r._id);
+      this.views.set(id, {
+        _id: id,
+        title: r.title,
+        max: r.max,
+        secret: Boolean(r.passwordHash),
+        size: 0,
+        owner: '',
+        ownerPid: '',
+        createdAt: r.createdAt.toISOString(),
+      });
+    }
+    for (const s of seats) this.seat(roomIdOf(s.room), s.session);
+    for (const { room, epoch, session, pid, user } of owners)
+      this.own(roomIdOf(room), { epoch, session, pid, user });
+    for (const r of rooms) this.refresh(roomIdOf(r._id));
+  }
+
+  apply(change: RoomChange): void {
+    switch (change.type) {
+      case 'room':
+        this.views.set(change.view._id, { ...change.view });
+        this.seat(change.view._id, change.session);
+        this.own(change.view._id, change.owner);
+        return this.refresh(change.view._id);
+      case 'seat':
+        if (!this.views.has(change.room)) return;
+        if (change.taken) {
+          this.seat(change.room, change.session);
+        } else {
+          this.seats.get(change.room)?.delete(change.session);
+          this.present.get(change.room)?.delete(change.session);
+        }
+        return this.refresh(change.room);
+      case 'present':
+        if (!this.views.has(change.room)) return;
+        this.people(change.room).set(change.person.session, { ...change.person });
+        return this.refresh(change.room);
+      case 'owner':
+        this.own(change.room, change.owner);
+        return this.refresh(change.room);
+      case 'nick':
+        for (const room of this.roomsOf(change.session)) {
+          this.present.get(room)!.get(change.session)!.nick = change.nick;
+          this.refresh(room);
+        }
+        return;
+      case 'removed':
+        this.views.delete(change.room);
+        this.seats.delete(change.room);
+        this.owners.delete(change.room);
+        this.present.delete(change.room);
+        return;
+    }
+  }
+
+  /** Rooms for the lobby, newest first. */
+  list(): RoomView[] {
+    return [...this.views.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  get(room: RoomId): RoomView | undefined {
+    return this.views.get(room);
+  }
+
+  isSeated(room: RoomId, session: string): boolean {
+    return this.seats.get(room)?.has(session) ?? false;
+  }
+
+  ownerOf(room: RoomId): OwnerState | undefined {
+    return this.owners.get(room);
+  }
+
+  isOwner(room: RoomId, session: string): boolean {
+    return this.owners.get(room)?.session === session;
+  }
+
+  presentIn(room: RoomId, session: string): Present | undefined {
+    return this.present.get(room)?.get(session);
+  }
+
+  presentByPid(room: RoomId, pid: string): Present | undefined {
+    return this.everyone(room).find((p) => p.pid === pid);
+  }
+
+  /** Longest-present person other than `except`. */
+  eldest(room: RoomId, except: string): Present | undefined {
+    return this.byArrival(room).find((p) => p.session !== except);
+  }
+
+  /** The list rooms receive as `participants`, longest-present first. */
+  participants(room: RoomId): Participant[] {
+    const owner = this.owners.get(room)?.session;
+    return this.byArrival(room).map(({ pid, user, nick, since, session }) => ({
+      pid,
+      user,
+      nick,
+      since,
+      owner: session === owner,
+    }));
+  }
+
+  /** Everyone present in the room, for checks such as nickname uniqueness. */
+  everyone(room: RoomId): Present[] {
+    return [...(this.present.get(room)?.values() ?? [])];
+  }
+
+  /** The rooms where this person is present. */
+  roomsOf(session: string): RoomId[] {
+    return [...this.present].filter(([, people]) => people.has(session)).map(([room]) => room);
+  }
+
+  /** Seat ids of the present people `keep` selects (those with a live tab in this process). */
+  seatIds(keep: (room: RoomId, session: string) => boolean): string[] {
+    return [...this.present].flatMap(([room, people]) =>
+      [...people.values()].filter((p) => keep(room, p.session)).map((p) => p.seat),
+    );
+  }
+
+  private byArrival(room: RoomId): Present[] {
+    return this.everyone(room).sort((a, b) => a.since.localeCompare(b.since));
+  }
+
+  private people(room: RoomId): Map<string, Present> {
+    let people = this.present.get(room);
+    if (!people) this.present.set(room, (people = new Map<string, Present>()));
+    return people;
+  }
+
+  private seat(room: RoomId, session: string): void {
+    let sessions = this.seats.get(room);
+    if (!sessions) this.seats.set(room, (sessions = new Set()));
+    sessions.add(session);
+  }
+
+  /** Keeps the highest epoch: events from other processes may arrive out of order. */
+  private own(room: RoomId, state: OwnerState): void {
+    const current = this.owners.get(room);
+    if (!current || current.epoch < state.epoch) this.owners.set(room, state);
+  }
+
+  /** Brings the lobby view's people count and owner up to date. */
+  private refresh(room: RoomId): void {
+    const view = this.views.get(room);
+    if (!view) return;
+    view.size = this.seats.get(room)?.size ?? 0;
+    const owner = this.owners.get(room);
+    if (!owner) return;
+    view.owner = owner.user;
+    view.ownerPid = owner.pid;
+    view.ownerNick = this.present.get(room)?.get(owner.session)?.nick;
+  }
+}
+
+export const asPerson = (p: Present): Person => ({
+  session: p.session,
+  pid: p.pid,
+  user: p.user,
+  nick: p.nick,
+});
