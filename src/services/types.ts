@@ -1,4 +1,5 @@
-import type { SystemKind } from '../models/message.model';
+// Browser code imports these types (public/js/types.d.ts): import nothing that needs Node.
+import type { SystemKind } from '../models/message.kinds';
 
 /** A room as the lobby shows it: never its password or hash, only whether it is secret. */
 export interface RoomView {

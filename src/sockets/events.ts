@@ -1,4 +1,4 @@
-import type { ClusterEvent } from '../services/cluster';
+// Browser code imports these types (public/js/types.d.ts): import nothing that needs Node.
 import type { ChatMessage, Participant, RoomView } from '../services/types';
 
 /** Acknowledgement of every browser → server event that can be refused. */
@@ -15,11 +15,6 @@ export interface LobbyServerToClient {
 }
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface LobbyClientToServer {}
-
-/** Between the processes serving one site (see sockets/cluster.ts). */
-export interface LobbyServerSide {
-  cluster: (event: ClusterEvent) => void;
-}
 
 export interface JoinData {
   room: string;

@@ -1,13 +1,18 @@
 import type { Namespace } from 'socket.io';
+import type { ClusterEvent } from '../services/cluster';
 import type { Notifier } from '../services/types';
 import type {
   ChatClientToServer,
   ChatServerToClient,
   ChatSocketData,
   LobbyClientToServer,
-  LobbyServerSide,
   LobbyServerToClient,
 } from './events';
+
+/** Between the processes serving one site (see sockets/cluster.ts). */
+export interface LobbyServerSide {
+  cluster: (event: ClusterEvent) => void;
+}
 
 export type LobbyNamespace = Namespace<LobbyClientToServer, LobbyServerToClient, LobbyServerSide>;
 export type ChatNamespace = Namespace<
