@@ -18,7 +18,7 @@ export interface ChatDependencies {
 }
 
 type Draft = Pick<MessageDoc, 'user'> &
-  Partial<Pick<MessageDoc, 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name'>>;
+  Partial<Pick<MessageDoc, 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name' | 'cid'>>;
 
 export function toChatMessage(doc: MessageDoc): ChatMessage {
   const msg: ChatMessage = {
@@ -28,7 +28,7 @@ export function toChatMessage(doc: MessageDoc): ChatMessage {
     user: doc.user,
     createdAt: doc.createdAt.toISOString(),
   };
-  for (const key of ['pid', 'nick', 'chat', 'gif', 'to', 'name'] as const) {
+  for (const key of ['pid', 'nick', 'chat', 'gif', 'to', 'name', 'cid'] as const) {
     const value = doc[key];
     if (value != null) msg[key] = value;
   }
@@ -45,17 +45,22 @@ export class ChatService {
 
   constructor(private readonly deps: ChatDependencies) {}
 
+  /** Saves and announces a message; a `cid` already saved for this person answers with that one. */
   async post(
     room: Types.ObjectId,
     person: Person,
     content: { chat?: string; gif?: string },
+    cid?: string,
   ): Promise<ChatMessage> {
-    const message = await this.insert(room, {
-      user: person.user,
-      pid: person.pid,
-      nick: person.nick,
-      ...content,
+    const draft = { user: person.user, pid: person.pid, nick: person.nick, ...content, cid };
+    const { message, repeat } = await this.writers.run(String(room), async () => {
+      const earlier = cid
+        ? await Message.findOne({ room, pid: person.pid, cid }).lean<MessageDoc>()
+        : null;
+      if (earlier) return { message: toChatMessage(earlier), repeat: true };
+      return { message: await this.insertWithSeq(room, draft), repeat: false };
     });
+    if (repeat) return message;
     this.typing(String(room), person, false);
     this.deps.notifier.chat(String(room), message);
     return message;
