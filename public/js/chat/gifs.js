@@ -4,8 +4,8 @@
 // a GIF plays when the person's setting wants it AND it is on screen AND the tab is visible.
 import { el, svg } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { onModeChange, playbackMode } from './playback.js';
 
-/** @typedef {'always' | 'hover' | 'click'} Mode */
 /**
  * @typedef {object} Player
  * @property {HTMLElement} box
@@ -25,15 +25,9 @@ import { t } from '../lib/i18n.js';
  * @property {boolean} userPaused
  */
 
-const KEY = 'gifchat.playback';
-/** @type {readonly Mode[]} */
-const MODES = ['always', 'hover', 'click'];
 const PLAY = 'M8 5.1v13.8a1 1 0 0 0 1.5.9l10.9-6.9a1 1 0 0 0 0-1.8L9.5 4.2A1 1 0 0 0 8 5.1z';
 const PAUSE = 'M7 5h3.5v14H7zm6.5 0H17v14h-3.5z';
 
-const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
-/** @type {Set<(mode: Mode) => void>} */
-const listeners = new Set();
 /** @type {Map<Element, Player>} */
 const players = new Map();
 /** @type {IntersectionObserver | null} */
@@ -41,24 +35,9 @@ let viewObserver = null;
 /** @type {IntersectionObserver | null} */
 let nearObserver = null;
 
-/** @param {unknown} value @returns {value is Mode} */
-const isMode = (value) => MODES.includes(/** @type {Mode} */ (value));
-
-/** @returns {Mode | null} */
-function stored() {
-  try {
-    const value = localStorage.getItem(KEY);
-    return isMode(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-/** @returns {Mode} */
-const defaultMode = () => (reduced.matches ? 'click' : 'always');
-let mode = stored() ?? defaultMode();
-
 /** @param {Player} p */
 function wants(p) {
+  const mode = playbackMode();
   if (mode === 'always') return !p.userPaused;
   if (mode === 'hover') return ((p.hovered || p.focused) && !p.userPaused) || p.userPlay;
   return p.userPlay;
@@ -149,7 +128,7 @@ function listen(p) {
   on('mouseenter', () => (p.hovered = true));
   on('mouseleave', () => {
     p.hovered = false;
-    if (mode === 'hover') p.userPaused = false;
+    if (playbackMode() === 'hover') p.userPaused = false;
   });
   on('focus', () => (p.focused = true));
   on('blur', () => (p.focused = false));
@@ -196,34 +175,12 @@ export function hydrate(box) {
   nearObserver.observe(box);
 }
 
-/**
- * @param {string} next
- * @param {boolean} [remember] false when the change is not the person's choice
- */
-export function setMode(next, remember = true) {
-  if (!isMode(next)) return;
-  mode = next;
-  if (remember) {
-    try {
-      localStorage.setItem(KEY, next);
-    } catch {
-      // Storage may be blocked: the choice then lasts for this page only.
-    }
-  }
+// A new setting starts afresh: what was played or paused by hand follows it.
+onModeChange(() => {
   for (const p of players.values()) {
     p.userPlay = false;
     p.userPaused = false;
   }
   updateAll();
-  listeners.forEach((fn) => fn(mode));
-}
-
-export const playbackMode = () => mode;
-export const reducedMotion = () => reduced.matches;
-/** @param {(mode: Mode) => void} fn */
-export const onModeChange = (fn) => listeners.add(fn);
-
-reduced.addEventListener('change', () => {
-  if (!stored()) setMode(defaultMode(), false);
 });
 document.addEventListener('visibilitychange', updateAll);

@@ -8,7 +8,7 @@ import { ack, request } from '../lib/net.js';
 import { limits } from '../lib/page-data.js';
 import { showError } from './alert.js';
 import { endRoom } from './ending.js';
-import { onModeChange, playbackMode, reducedMotion, setMode } from './gifs.js';
+import { onModeChange, playbackMode, reducedMotion, setMode } from './playback.js';
 
 /**
  * @param {{ socket: import('../types').ChatSocket, me: { nick?: string } }} options
