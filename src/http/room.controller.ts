@@ -3,14 +3,7 @@ import { AppError, PasswordRequired, WrongPassword } from '../errors';
 import type { ChatService } from '../services/chat.service';
 import type { RoomService } from '../services/room.service';
 import { personFrom, redirectAfterSave, wantsJson } from './request';
-import {
-  chatSchema,
-  cidSchema,
-  historyQuery,
-  newRoomSchema,
-  passwordSchema,
-  roomId,
-} from './validate';
+import { chatSchema, historyQuery, newRoomSchema, passwordSchema, roomId } from './validate';
 import { parse, parseOrThrow } from '../lib/validate';
 
 export interface ControllerDependencies {
@@ -94,8 +87,8 @@ export function roomController({ rooms, chat }: ControllerDependencies) {
       const id = roomId(req);
       const person = personFrom(req);
       await rooms.requireParticipant(id, person.session);
-      const { chat: text, cid } = parseOrThrow(chatSchema, req.body);
-      const message = await chat.post(id, person, { chat: text }, cid);
+      const { chat: text } = parseOrThrow(chatSchema, req.body);
+      const message = await chat.post(id, person, { chat: text });
       if (!wantsJson(req) && req.is('application/x-www-form-urlencoded'))
         return res.redirect(303, `/room/${String(id)}`);
       res.status(201).json(message);
@@ -112,11 +105,8 @@ export function roomController({ rooms, chat }: ControllerDependencies) {
       const person = personFrom(req);
       const file = req.file;
       if (!file) throw new AppError('bad_request', 400, 'no file: choose a GIF to upload');
-      const cid = cidSchema.safeParse((req.body as { cid?: unknown } | undefined)?.cid).data;
       try {
-        const message = await chat.post(id, person, { gif: `/gif/${file.filename}` }, cid);
-        // A repeated upload keeps the GIF saved the first time.
-        if (message.gif !== `/gif/${file.filename}`) await chat.removeFile(file.filename);
+        const message = await chat.post(id, person, { gif: `/gif/${file.filename}` });
         res.status(201).json(message);
       } catch (err) {
         await chat.removeFile(file.filename);

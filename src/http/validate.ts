@@ -30,15 +30,8 @@ export const newRoomSchema = z.object({
     .transform((p) => p || undefined),
 });
 
-/** A client's id for one message (browsers send a UUID): a retry carries the same one. */
-export const cidSchema = z
-  .string()
-  .regex(/^[\w-]{8,64}$/)
-  .optional();
-
 export const chatSchema = z.object({
   chat: text(1000).pipe(z.string().min(1, 'write something first')),
-  cid: cidSchema,
 });
 
 export const passwordSchema = z.object({ password: z.string().min(1).max(100) });

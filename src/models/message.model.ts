@@ -18,8 +18,6 @@ const messageSchema = new Schema(
     // System messages: what happened and to whom, so each browser can say it in its language.
     kind: { type: String, enum: Object.keys(SYSTEM_TEXT) as SystemKind[] },
     name: { type: String },
-    // The sender's client id: a repeated send (a retry) answers with the message already saved.
-    cid: { type: String },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   { versionKey: false },

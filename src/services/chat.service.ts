@@ -18,7 +18,7 @@ export interface ChatDependencies {
 }
 
 type Draft = Pick<MessageDoc, 'user'> &
-  Partial<Pick<MessageDoc, 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name' | 'cid'>>;
+  Partial<Pick<MessageDoc, 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name'>>;
 
 export function toChatMessage(doc: MessageDoc): ChatMessage {
   const msg: ChatMessage = {
@@ -28,7 +28,7 @@ export function toChatMessage(doc: MessageDoc): ChatMessage {
     user: doc.user,
     createdAt: doc.createdAt.toISOString(),
   };
-  for (const key of ['pid', 'nick', 'chat', 'gif', 'to', 'name', 'cid'] as const) {
+  for (const key of ['pid', 'nick', 'chat', 'gif', 'to', 'name'] as const) {
     const value = doc[key];
     if (value != null) msg[key] = value;
   }
@@ -45,22 +45,17 @@ export class ChatService {
 
   constructor(private readonly deps: ChatDependencies) {}
 
-  /** Saves and announces a message; a `cid` already saved for this person answers with that one. */
   async post(
     room: Types.ObjectId,
     person: Person,
     content: { chat?: string; gif?: string },
-    cid?: string,
   ): Promise<ChatMessage> {
-    const draft = { user: person.user, pid: person.pid, nick: person.nick, ...content, cid };
-    const { message, repeat } = await this.writers.run(String(room), async () => {
-      const earlier = cid
-        ? await Message.findOne({ room, pid: person.pid, cid }).lean<MessageDoc>()
-        : null;
-      if (earlier) return { message: toChatMessage(earlier), repeat: true };
-      return { message: await this.insertWithSeq(room, draft), repeat: false };
+    const message = await this.insert(room, {
+      user: person.user,
+      pid: person.pid,
+      nick: person.nick,
+      ...content,
     });
-    if (repeat) return message;
     this.typing(String(room), person, false);
     this.deps.notifier.chat(String(room), message);
     return message;

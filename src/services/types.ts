@@ -29,8 +29,6 @@ export interface ChatMessage {
   /** System messages only: what happened, and the name of the person it happened to. */
   kind?: SystemKind;
   name?: string;
-  /** The sender's client id for this message, echoed so their page can replace its draft. */
-  cid?: string;
   createdAt: string;
 }
 

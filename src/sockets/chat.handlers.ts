@@ -3,7 +3,6 @@ import type { Session, SessionData } from 'express-session';
 import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { BadRequest, NotParticipant, RoomNotFound } from '../errors';
-import { chatSchema } from '../http/validate';
 import { parseOrThrow } from '../lib/validate';
 import { personOf, type Person } from '../lib/identity';
 import { parseObjectId } from '../lib/mongo';
@@ -179,14 +178,6 @@ export function registerChatHandlers(
         if (target.pid === from.pid) throw new BadRequest('you cannot whisper to yourself');
         const message = await chat.whisper(id, from, target.pid, text);
         return { delivered: true, message };
-      }),
-    );
-
-    socket.on('chat', (raw, ack) =>
-      respond(ack, async () => {
-        const { chat: text, cid } = parseOrThrow(chatSchema, raw);
-        const { room, session, id } = current();
-        return chat.post(id, people.presentPerson(room, session), { chat: text }, cid);
       }),
     );
 

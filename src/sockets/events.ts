@@ -3,11 +3,7 @@ import type { ChatMessage, Participant, RoomView } from '../services/types';
 
 /** Acknowledgement of every browser → server event that can be refused. */
 export type Result<T> =
-  | { ok: true; data: T }
-  | {
-      ok: false;
-      error: { code: string; message: string; params?: Record<string, string | number> };
-    };
+  { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 export type Ack<T> = (result: Result<T>) => void;
 
 export interface LobbyServerToClient {
@@ -44,8 +40,6 @@ export interface ChatServerToClient {
 export interface ChatClientToServer {
   join: (room: unknown, ack?: Ack<JoinData>) => void;
   leave: (ack?: Ack<null>) => void;
-  /** Text to the room; `cid` makes a repeat answer with the original instead of a second message. */
-  chat: (payload: unknown, ack?: Ack<ChatMessage>) => void;
   typing: (typing: unknown) => void;
   nick: (nick: unknown, ack?: Ack<{ nick: string }>) => void;
   whisper: (payload: unknown, ack?: Ack<{ delivered: boolean; message: ChatMessage }>) => void;
