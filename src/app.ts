@@ -8,6 +8,7 @@ import morgan from 'morgan';
 import nunjucks from 'nunjucks';
 import { Server } from 'socket.io';
 import type { Config } from './config';
+import { assets } from './http/assets';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { routes } from './http/routes';
 import { securityHeaders } from './http/security';
@@ -117,6 +118,7 @@ export function createApp({
   app.use(securityHeaders());
   app.use(cookieParser());
   app.use(i18n());
+  app.use(assets(path.join(ROOT, 'public'), config));
   app.use(
     express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false, redirect: false }),
   );

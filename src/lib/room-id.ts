@@ -1,5 +1,3 @@
-import type { Types } from 'mongoose';
-
 /**
  * A room's id at the service boundary: the ObjectId's 24 hex characters, lower-case. Branded, so
  * only `parseRoomId` (at the door) and `roomIdOf` (from stored documents) make one; Mongoose casts
@@ -15,6 +13,6 @@ export function parseRoomId(value: unknown): RoomId | null {
 }
 
 /** The id of a stored room. */
-export function roomIdOf(id: Types.ObjectId | string): RoomId {
-  return String(id).toLowerCase() as RoomId;
+export function roomIdOf(id: { toHexString(): string } | string): RoomId {
+  return (typeof id === 'string' ? id : id.toHexString()).toLowerCase() as RoomId;
 }

@@ -16,6 +16,8 @@ const isCode = (value: string): value is ErrorCode => Object.hasOwn(en.errors, v
 function fieldError(issue: z.core.$ZodIssue): FieldError {
   const code = isCode(issue.message) ? issue.message : 'field_invalid';
   const params: Params = {};
+  // Custom checks (`refine`) pass their own parameters.
+  if (issue.code === 'custom' && issue.params) Object.assign(params, issue.params);
   if ('maximum' in issue) params.max = Number(issue.maximum);
   if ('minimum' in issue) params.min = Number(issue.minimum);
   return Object.keys(params).length ? { code, params } : { code };

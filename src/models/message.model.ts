@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Schema, model, Types as MongooseTypes, type InferSchemaType, type Types } from 'mongoose';
+import { SYSTEM_TEXT, type SystemKind } from './message.kinds';
 
-/** What a system message can say happened, with its English text as stored in `chat`. */
-export const SYSTEM_TEXT = { joined: 'joined', left: 'left', removed: 'was removed' } as const;
-export type SystemKind = keyof typeof SYSTEM_TEXT;
+export { SYSTEM_TEXT, type SystemKind };
 
 const messageSchema = new Schema(
   {

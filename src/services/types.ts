@@ -1,5 +1,6 @@
+// Browser code imports these types (public/js/types.d.ts): import nothing that needs Node.
 import type { RoomId } from '../lib/room-id';
-import type { SystemKind } from '../models/message.model';
+import type { SystemKind } from '../models/message.kinds';
 
 /** A room as the lobby shows it: never its password or hash, only whether it is secret. */
 export interface RoomView {

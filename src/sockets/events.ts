@@ -1,5 +1,5 @@
+// Browser code imports these types (public/js/types.d.ts): import nothing that needs Node.
 import type { ErrorBody } from '../errors';
-import type { RoomChange } from '../services/room.changes';
 import type { RoomId } from '../lib/room-id';
 import type { ChatMessage, Participant, RoomView } from '../services/types';
 
@@ -16,11 +16,6 @@ export interface LobbyServerToClient {
 }
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface LobbyClientToServer {}
-
-/** Between the processes serving one site (see sockets/cluster.ts). */
-export interface LobbyServerSide {
-  cluster: (change: RoomChange) => void;
-}
 
 export interface JoinData {
   room: string;

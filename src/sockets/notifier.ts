@@ -1,14 +1,19 @@
 import type { Namespace } from 'socket.io';
 import { en } from '../i18n/en';
+import type { RoomChange } from '../services/room.changes';
 import type { Notifier } from '../services/types';
 import type {
   ChatClientToServer,
   ChatServerToClient,
   ChatSocketData,
   LobbyClientToServer,
-  LobbyServerSide,
   LobbyServerToClient,
 } from './events';
+
+/** Between the processes serving one site (see sockets/cluster.ts). */
+export interface LobbyServerSide {
+  cluster: (change: RoomChange) => void;
+}
 
 export type LobbyNamespace = Namespace<LobbyClientToServer, LobbyServerToClient, LobbyServerSide>;
 export type ChatNamespace = Namespace<

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { cidSchema, LIMITS } from '../http/validate';
+import { cidSchema } from '../http/validate';
+import { LIMITS } from '../limits';
 
 /** What browsers may send on /chat, checked before anything reaches a service. */
-export const NICK = { min: 1, max: 24 } as const;
-
 export const joinSchema = z.union([
   z.string(),
   z.object({
@@ -15,14 +14,17 @@ export const joinSchema = z.union([
 const text = z
   .string('field_invalid')
   .transform((s) => s.trim())
-  .pipe(z.string().min(1, 'text_required').max(LIMITS.text, 'text_too_long'));
+  .pipe(z.string().min(LIMITS.chat.min, 'text_required').max(LIMITS.chat.max, 'text_too_long'));
 
 export const chatSchema = z.object({ chat: text, cid: cidSchema.optional() });
 
 export const nickSchema = z
   .string('field_invalid')
   .transform((s) => s.trim().replace(/\s+/g, ' '))
-  .pipe(z.string().min(NICK.min, 'nick_length').max(NICK.max, 'nick_length'))
+  .refine((s) => s.length >= LIMITS.nick.min && s.length <= LIMITS.nick.max, {
+    message: 'nick_length',
+    params: LIMITS.nick,
+  })
   .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'nick_control')
   .refine((s) => s.toLowerCase() !== 'system', 'nick_reserved');
 

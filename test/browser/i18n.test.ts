@@ -2,9 +2,6 @@
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { startHarness, type Harness } from '../support/harness';
-import { translator } from '../../src/i18n';
-import { en } from '../../src/i18n/en';
-import { ko } from '../../src/i18n/ko';
 import { launch, open } from './support/browser';
 import { createRoom, enter, unexpected } from './support/chat';
 
@@ -99,30 +96,4 @@ test('the switcher only redirects within the site and ignores unknown languages'
     .set('accept-language', 'en')
     .expect(200);
   expect(page.text).toContain('<html lang="ko">');
-});
-
-test('both dictionaries have the same keys, parameters and no empty strings', () => {
-  for (const section of Object.keys(en) as (keyof typeof en)[]) {
-    const enKeys = Object.keys(en[section]).sort();
-    expect(Object.keys(ko[section]).sort()).toEqual(enKeys);
-    for (const key of enKeys) {
-      const a = (en[section] as Record<string, string>)[key] ?? '';
-      const b = (ko[section] as Record<string, string>)[key] ?? '';
-      expect(b.trim()).not.toBe('');
-      expect((b.match(/\{\w+\}/g) ?? []).sort()).toEqual((a.match(/\{\w+\}/g) ?? []).sort());
-    }
-  }
-  const { t, tm, system, ago } = translator('ko');
-  expect(t('client.typingOne', { a: '민지' })).toBe('민지님이 입력 중…');
-  expect(t('no.such')).toBe('no.such');
-  expect(tm('the room is full')).toBe('방이 가득 찼어요');
-  expect(tm('__proto__')).toBe('__proto__');
-  expect(tm('anything else')).toBe('anything else');
-  expect(system('#a1b2c3 joined')).toBe('#a1b2c3님이 들어왔습니다');
-  expect(system({ kind: 'removed', name: '민지', chat: '민지 was removed' })).toBe(
-    '민지님이 내보내졌습니다',
-  );
-  expect(system({ chat: '#a1b2c3 was removed' })).toBe('#a1b2c3님이 내보내졌습니다');
-  expect(system({ kind: 'exploded', name: 'x', chat: 'x exploded' })).toBe('x exploded');
-  expect(ago(new Date(Date.now() - 5 * 60_000).toISOString())).toBe('5분 전');
 });

@@ -93,7 +93,7 @@ export async function clusterReady(nodes: { io: Server; url: string }[]): Promis
     }),
   );
   await until(() => {
-    nodes.forEach((node, i) => (node.io.of('/room')).emit('probe', i));
+    nodes.forEach((node, i) => node.io.of('/room').emit('probe', i));
     return heard.every((from) => from.size === nodes.length);
   }, 15_000);
   for (const socket of probes.flatMap((probe) => probe.sockets)) socket.disconnect();

@@ -26,11 +26,14 @@ export async function enter(page: Page, base: string, room: string): Promise<voi
 
 export const joined = (page: Page) => page.waitForSelector('body.is-live');
 
-/** Sends a text message with the keyboard and waits until it is shown as one's own. */
+/**
+ * Sends a text message with the keyboard and waits until it is shown as one's own and saved (a
+ * draft, shown at once, has no seq until the server has it).
+ */
 export async function say(page: Page, text: string): Promise<void> {
   await page.fill('#text', text);
   await page.press('#text', 'Enter');
-  await page.locator('.msg.mine .msg-text', { hasText: text }).last().waitFor();
+  await page.locator('.msg.mine[data-seq] .msg-text', { hasText: text }).last().waitFor();
 }
 
 /** The texts of the messages shown, in order. */

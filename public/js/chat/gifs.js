@@ -1,0 +1,186 @@
+// @ts-check
+// GIF players: a fixed box showing a still first frame (drawn on a canvas) or the animated image.
+// The animated <img> is only in the document while it should play, so paused GIFs cost no CPU:
+// a GIF plays when the person's setting wants it AND it is on screen AND the tab is visible.
+import { el, svg } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
+import { onModeChange, playbackMode } from './playback.js';
+
+/**
+ * @typedef {object} Player
+ * @property {HTMLElement} box
+ * @property {string} src
+ * @property {string} name
+ * @property {HTMLButtonElement} button
+ * @property {HTMLCanvasElement} canvas
+ * @property {HTMLSpanElement} badge
+ * @property {SVGSVGElement} badgeIcon
+ * @property {HTMLImageElement | null} img
+ * @property {boolean} loaded
+ * @property {boolean} error
+ * @property {boolean} inView
+ * @property {boolean} hovered
+ * @property {boolean} focused
+ * @property {boolean} userPlay
+ * @property {boolean} userPaused
+ */
+
+const PLAY = 'M8 5.1v13.8a1 1 0 0 0 1.5.9l10.9-6.9a1 1 0 0 0 0-1.8L9.5 4.2A1 1 0 0 0 8 5.1z';
+const PAUSE = 'M7 5h3.5v14H7zm6.5 0H17v14h-3.5z';
+
+/** @type {Map<Element, Player>} */
+const players = new Map();
+/** @type {IntersectionObserver | null} */
+let viewObserver = null;
+/** @type {IntersectionObserver | null} */
+let nearObserver = null;
+
+/** @param {Player} p */
+function wants(p) {
+  const mode = playbackMode();
+  if (mode === 'always') return !p.userPaused;
+  if (mode === 'hover') return ((p.hovered || p.focused) && !p.userPaused) || p.userPlay;
+  return p.userPlay;
+}
+
+/** @param {Player} p */
+function update(p) {
+  const play = p.loaded && wants(p) && p.inView && !document.hidden;
+  if (play && p.img && !p.img.isConnected) p.button.insertBefore(p.img, p.badge);
+  if (!play && p.img?.isConnected) p.img.remove();
+  const state = p.error ? 'error' : !p.loaded ? 'loading' : play ? 'playing' : 'paused';
+  if (p.box.dataset.state !== state) p.box.dataset.state = state;
+  p.button.setAttribute(
+    'aria-label',
+    p.error ? t('gifBroken') : t(play ? 'pauseGif' : 'playGif', { name: p.name }),
+  );
+  p.badgeIcon.replaceWith((p.badgeIcon = svg(play ? PAUSE : PLAY)));
+}
+
+const updateAll = () => players.forEach(update);
+
+/** @param {Player} p */
+function load(p) {
+  if (p.img) return;
+  const img = new Image();
+  img.className = 'gif-anim';
+  img.alt = t('gifFrom', { name: p.name });
+  img.decoding = 'async';
+  p.img = img;
+  img.addEventListener('load', () => {
+    // Drawn before the image is ever displayed, so this is the first frame.
+    p.canvas.width = img.naturalWidth || 240;
+    p.canvas.height = img.naturalHeight || 180;
+    p.canvas.getContext('2d')?.drawImage(img, 0, 0);
+    p.loaded = true;
+    update(p);
+  });
+  img.addEventListener('error', () => {
+    p.error = true;
+    update(p);
+  });
+  img.src = p.src;
+}
+
+/**
+ * Starts watching GIFs scrolled inside `root` (the message scroller): which are on screen, and
+ * which are close enough to load.
+ * @param {HTMLElement} root
+ */
+export function watchGifs(root) {
+  viewObserver = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        const p = players.get(entry.target);
+        if (!p) continue;
+        p.inView = entry.isIntersecting;
+        update(p);
+      }
+    },
+    { root, threshold: 0 },
+  );
+  nearObserver = new IntersectionObserver(
+    (entries, observer) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        const p = players.get(entry.target);
+        if (p) load(p);
+        observer.unobserve(entry.target);
+      }
+    },
+    { root, rootMargin: '800px 0px' },
+  );
+}
+
+/** @param {Player} p */
+function listen(p) {
+  /** @param {string} type @param {() => void} change */
+  const on = (type, change) =>
+    p.button.addEventListener(type, () => {
+      change();
+      update(p);
+    });
+  on('click', () => {
+    const playing = p.box.dataset.state === 'playing';
+    p.userPlay = !playing;
+    p.userPaused = playing;
+  });
+  on('mouseenter', () => (p.hovered = true));
+  on('mouseleave', () => {
+    p.hovered = false;
+    if (playbackMode() === 'hover') p.userPaused = false;
+  });
+  on('focus', () => (p.focused = true));
+  on('blur', () => (p.focused = false));
+}
+
+/**
+ * Turns a `<div class="gif-box" data-src data-name>` (views/message.njk) into a player.
+ * @param {Element} box
+ */
+export function hydrate(box) {
+  if (!(box instanceof HTMLElement) || players.has(box) || !box.dataset.src?.startsWith('/gif/'))
+    return;
+  if (!viewObserver || !nearObserver) throw new Error('watchGifs() first');
+  /** @type {Player} */
+  const p = {
+    box,
+    src: box.dataset.src,
+    name: box.dataset.name || '',
+    button: el('button', 'gif-toggle'),
+    canvas: el('canvas', 'gif-still'),
+    badge: el('span', 'gif-badge'),
+    badgeIcon: svg(PLAY),
+    img: null,
+    loaded: false,
+    error: false,
+    inView: false,
+    hovered: false,
+    focused: false,
+    userPlay: false,
+    userPaused: false,
+  };
+  p.button.type = 'button';
+  p.canvas.width = 240;
+  p.canvas.height = 180;
+  p.canvas.setAttribute('aria-hidden', 'true');
+  p.badge.setAttribute('aria-hidden', 'true');
+  p.badge.append(p.badgeIcon, el('span', null, 'GIF'));
+  p.button.append(p.canvas, p.badge);
+  box.replaceChildren(p.button);
+  players.set(box, p);
+  listen(p);
+  update(p);
+  viewObserver.observe(box);
+  nearObserver.observe(box);
+}
+
+// A new setting starts afresh: what was played or paused by hand follows it.
+onModeChange(() => {
+  for (const p of players.values()) {
+    p.userPlay = false;
+    p.userPaused = false;
+  }
+  updateAll();
+});
+document.addEventListener('visibilitychange', updateAll);

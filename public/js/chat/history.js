@@ -1,0 +1,53 @@
+// @ts-check
+// Older history, a page at a time (GET /room/:id/chats?before=SEQ), when the reader scrolls near
+// the top or presses the button, keeping what they were reading where it was on screen.
+import { byId } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
+import { request } from '../lib/net.js';
+
+/** @typedef {{ messages: import('../types').ChatMessage[], more: boolean }} Page */
+
+/**
+ * @param {{ room: string, scroller: HTMLElement, list: HTMLElement,
+ *   messages: ReturnType<import('./messages.js').createMessageList> }} options
+ */
+export function wireHistory({ room, scroller, list, messages }) {
+  const older = byId('older', HTMLButtonElement);
+  const start = byId('history-start');
+  const label = older.textContent?.trim() ?? '';
+  let loading = false;
+
+  async function loadOlder() {
+    const first = messages.firstSeq();
+    const anchor = first === undefined ? undefined : messages.item(first);
+    if (loading || older.hidden || first === undefined || !anchor) return;
+    loading = true;
+    older.disabled = true;
+    older.textContent = t('loading');
+    /** @type {import('../types').Reply<Page>} */
+    const reply = await request(`/room/${encodeURIComponent(room)}/chats?before=${first}`, {
+      method: 'GET',
+    });
+    older.disabled = false;
+    loading = false;
+    if (!reply.ok) {
+      older.textContent = t('loadFailed');
+      return;
+    }
+    const anchorTop = anchor.getBoundingClientRect().top;
+    // Older history is not news: keep the screen reader's log quiet while it goes in.
+    list.setAttribute('aria-live', 'off');
+    for (const m of reply.data.messages) messages.add(m);
+    older.textContent = label;
+    older.hidden = !reply.data.more;
+    start.hidden = reply.data.more;
+    scroller.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+    requestAnimationFrame(() => list.setAttribute('aria-live', 'polite'));
+  }
+
+  older.addEventListener('click', () => void loadOlder());
+  new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadOlder(), {
+    root: scroller,
+    rootMargin: '200px 0px 0px 0px',
+  }).observe(older);
+}

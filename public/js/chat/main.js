@@ -1,0 +1,65 @@
+// @ts-check
+// The room page: joins /chat and puts its parts together — the timeline of messages, the composer
+// and its outbox, GIF uploads, the people list and the side panel.
+import { io } from '/socket.io/socket.io.esm.min.js';
+import { byId } from '../lib/dom.js';
+import { createComposer } from './composer.js';
+import { watchGifs } from './gifs.js';
+import { createOutbox } from './outbox.js';
+import { createPanel } from './panel.js';
+import { createPeople } from './people.js';
+import { stayInRoom } from './room.js';
+import { createTimeline } from './timeline.js';
+import { wireUploads } from './upload.js';
+
+const app = byId('app');
+const room = app.dataset.room ?? '';
+/** The person reading, as the page knew them; the join acknowledgement has the last word. */
+const me = {
+  pid: app.dataset.pid ?? '',
+  user: app.dataset.user ?? '',
+  /** @type {string | undefined} */
+  nick: app.dataset.nick || undefined,
+};
+
+/** @type {import('../types').ChatSocket} */
+const socket = io('/chat');
+watchGifs(byId('scroller'));
+
+const people = createPeople({
+  socket,
+  me: () => me.pid,
+  ownerAtLoad: app.dataset.owner === 'true',
+  onWhisper: (person) => composer.startWhisper(person),
+  onOwner: (owner) => (byId('owner-tools').hidden = !owner),
+});
+const timeline = createTimeline({ room, me: () => me.pid, nameOf: people.nameOf });
+const connection = stayInRoom({
+  socket,
+  room,
+  lastSeq: timeline.lastSeq,
+  onJoined(data) {
+    Object.assign(me, { pid: data.pid, user: data.user, nick: data.nick || me.nick });
+    people.load(data);
+    timeline.refreshWhispers();
+  },
+  onMessage(message) {
+    timeline.show(message);
+    if (message.pid) people.stoppedTyping(message.pid);
+  },
+});
+const outbox = createOutbox({
+  socket,
+  room,
+  isJoined: connection.isJoined,
+  me: () => me,
+  timeline,
+});
+const panel = createPanel({ room, socket, me });
+const composer = createComposer({
+  socket,
+  send: outbox.send,
+  show: timeline.show,
+  onWhisperStart: () => panel.closeSidebar(false),
+});
+wireUploads({ room, dropZone: byId('main'), onSent: timeline.show });

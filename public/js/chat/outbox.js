@@ -1,0 +1,58 @@
+// @ts-check
+// Sending text so that it appears exactly once, whatever the network does. Each message gets a
+// client id (cid) and shows at once as a draft. It goes over the socket when joined, else over
+// HTTP; with no answer it goes again with the same cid (the server answers a repeat with what it
+// saved), until it is saved — the saved message takes the draft's place — or refused.
+import { find } from '../lib/dom.js';
+import { errorText, t } from '../lib/i18n.js';
+import { ack, clientId, request } from '../lib/net.js';
+import { untilAnswered } from '../lib/retry.js';
+import { showError } from './alert.js';
+import { hasEnded } from './ending.js';
+import { showDraftState } from './render.js';
+
+/** @typedef {import('../types').ChatMessage} ChatMessage */
+/** @typedef {import('../types').Draft} Draft */
+
+/**
+ * @param {{ socket: import('../types').ChatSocket, room: string, isJoined: () => boolean,
+ *   me: () => { pid: string, user: string, nick?: string },
+ *   timeline: { show(m: ChatMessage): void, showDraft(d: Draft): HTMLElement } }} options
+ */
+export function createOutbox({ socket, room, isJoined, me, timeline }) {
+  const url = `/room/${encodeURIComponent(room)}/chat`;
+
+  /** @param {Draft} draft */
+  const attempt = ({ chat = '', cid }) =>
+    isJoined() ? ack(socket, 'chat', { chat, cid }) : request(url, { json: { chat, cid } });
+
+  /** @param {Draft} draft @param {HTMLElement} item */
+  async function deliver(draft, item) {
+    showDraftState(item, 'pending');
+    /** @type {import('../types').Reply<ChatMessage>} */
+    const reply = await untilAnswered(() => attempt(draft), hasEnded);
+    // The answer is for this draft, whatever the server echoed.
+    if (reply.ok) return timeline.show({ ...reply.data, cid: draft.cid });
+    if (!item.isConnected) return;
+    showDraftState(item, 'failed');
+    if (!reply.unanswered) showError(t('sendFailed', { reason: errorText(reply.error) }));
+  }
+
+  return {
+    /** @param {string} text */
+    send(text) {
+      const { pid, user, nick } = me();
+      const draft = {
+        cid: clientId(),
+        pid,
+        user,
+        nick,
+        chat: text,
+        createdAt: new Date().toISOString(),
+      };
+      const item = timeline.showDraft(draft);
+      find(item, '.msg-retry').addEventListener('click', () => void deliver(draft, item));
+      void deliver(draft, item);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// @ts-check
+// The conversation as the reader sees it: the message list (messages.js) shown with care for the
+// reader's attention (attention.js), older pages on demand (history.js).
+import { byId } from '../lib/dom.js';
+import { createAttention } from './attention.js';
+import { wireHistory } from './history.js';
+import { createMessageList } from './messages.js';
+
+/** @typedef {import('../types').ChatMessage} ChatMessage */
+/** @typedef {import('../types').Draft} Draft */
+
+/**
+ * @param {{ room: string, me: () => string, nameOf: (pid: string) => string | undefined }} options
+ */
+export function createTimeline({ room, me, nameOf }) {
+  const scroller = byId('scroller');
+  const list = byId('messages');
+  const messages = createMessageList({ list, me, nameOf });
+  const attention = createAttention({ scroller, list });
+  wireHistory({ room, scroller, list, messages });
+  attention.scrollToBottom();
+
+  return {
+    /** Shows a message, live, replayed or just saved; a repeat changes nothing. @param {ChatMessage} m */
+    show(m) {
+      const following = attention.following();
+      const item = messages.add(m);
+      const system = m.user === 'system';
+      if (item) attention.arrived(item, { mine: !system && m.pid === me(), system, following });
+    },
+    /** Shows one's own message before it is saved. @param {Draft} draft */
+    showDraft(draft) {
+      const item = messages.addDraft(draft);
+      attention.arrived(item, { mine: true, system: false, following: true });
+      return item;
+    },
+    lastSeq: messages.lastSeq,
+    refreshWhispers: messages.refreshWhispers,
+  };
+}
