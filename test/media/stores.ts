@@ -9,6 +9,8 @@ export interface StoreUnderTest {
   store: MediaStore;
   /** Names of leftovers that no reader sees: temp files, orphan chunks. */
   leftovers(): Promise<number>;
+  /** How many objects readers can see. */
+  objects(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -18,6 +20,7 @@ export async function localStore(): Promise<StoreUnderTest> {
   return {
     store,
     leftovers: async () => (await readdir(tmp.dir)).filter((n) => n.startsWith('.tmp-')).length,
+    objects: async () => (await readdir(tmp.dir)).filter((n) => !n.startsWith('.tmp-')).length,
     close: tmp.remove,
   };
 }
@@ -37,6 +40,7 @@ export async function gridFsStore(label: string): Promise<StoreUnderTest & { db:
       const ids = await db.collection('media.files').distinct('_id');
       return db.collection('media.chunks').countDocuments({ files_id: { $nin: ids } });
     },
+    objects: () => db.collection('media.files').countDocuments(),
     close: async () => {
       await db.dropDatabase();
       await client.close();
