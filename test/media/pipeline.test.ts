@@ -2,14 +2,13 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { MediaBusy } from '../../src/media/errors';
 import { ingestGif } from '../../src/media/pipeline';
 import { Transcoder } from '../../src/media/transcode';
 import { craftGif, hostileFiles, makeGif, tempDir } from './fixtures';
 import { mp4Boxes } from './mp4';
-import { gridFsStore, localStore, type StoreUnderTest } from './stores';
+import { eachStore, localStore, readAll, type StoreUnderTest } from './stores';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let gif: string;
@@ -42,16 +41,7 @@ async function upload(source: string): Promise<string> {
   return file;
 }
 const temps = async () => (await readdir(tmp.dir)).filter((n) => n.startsWith('upload-'));
-const bytes = async (stream: Readable) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-};
-
-describe.each([
-  ['LocalStore', localStore],
-  ['GridFsStore', () => gridFsStore('pipeline')],
-])('ingestGif into %s', (_label, open) => {
+describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
   let s: StoreUnderTest;
   beforeAll(async () => {
     s = await open();
@@ -76,14 +66,14 @@ describe.each([
       sha256,
       deduped: false,
     });
-    expect((await bytes(await s.store.read(result.gif))).equals(original)).toBe(true);
-    const poster = await sharp(await bytes(await s.store.read(result.poster!))).metadata();
+    expect((await readAll(await s.store.read(result.gif))).equals(original)).toBe(true);
+    const poster = await sharp(await readAll(await s.store.read(result.poster!))).metadata();
     expect(poster).toMatchObject({ format: 'webp', width: 160, height: 120 });
     const video = await s.store.stat(result.video!);
     expect(video).toMatchObject({ contentType: 'video/mp4' });
     expect(video!.size).toBeLessThan(original.length);
     const mp4 = tmp.file(`stored-${_label}.mp4`);
-    await writeFile(mp4, await bytes(await s.store.read(result.video!)));
+    await writeFile(mp4, await readAll(await s.store.read(result.video!)));
     const boxes = await mp4Boxes(mp4);
     expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
     expect(spawned).toHaveLength(1);

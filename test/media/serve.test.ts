@@ -8,7 +8,7 @@ import { parseRange } from '../../src/media/http-range';
 import { serveMedia } from '../../src/media/serve';
 import { mediaNames, type MediaStore } from '../../src/media/store';
 import { craftGif } from './fixtures';
-import { gridFsStore, localStore, type StoreUnderTest } from './stores';
+import { eachStore, type StoreUnderTest } from './stores';
 
 const GIF = craftGif(3, 2, 40); // a real GIF of some length
 const MP4 = randomBytes(3000);
@@ -30,10 +30,7 @@ test.each([
   expect(parseRange(header, size)).toEqual(expected);
 });
 
-describe.each([
-  ['LocalStore', localStore],
-  ['GridFsStore', () => gridFsStore('serve')],
-])('serveMedia over %s', (_label, open) => {
+describe.each(eachStore('serve'))('serveMedia over %s', (_label, open) => {
   let s: StoreUnderTest;
   let server: Server;
   const get = (name: string, headers: Record<string, string> = {}) =>

@@ -6,7 +6,7 @@ import { BadRequest } from '../../src/errors';
 import { MediaNotFound } from '../../src/media/errors';
 import { contentTypeOf, mediaNames } from '../../src/media/store';
 import { tempDir } from './fixtures';
-import { gridFsStore, localStore, type StoreUnderTest } from './stores';
+import { eachStore, readAll, type StoreUnderTest } from './stores';
 
 // Larger than two GridFS chunks (255 KiB), so ranges cross chunk boundaries.
 const DATA = randomBytes(600 * 1024);
@@ -20,12 +20,6 @@ beforeAll(async () => {
   await writeFile(dataFile, DATA);
 });
 afterAll(() => tmp.remove());
-
-const bytes = async (stream: Readable) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-};
 
 test('names derive from the content hash and carry their type', () => {
   expect(NAME).toEqual({
@@ -42,10 +36,7 @@ test('names derive from the content hash and carry their type', () => {
   expect(() => mediaNames('not a hash')).toThrow(BadRequest);
 });
 
-describe.each([
-  ['LocalStore', localStore],
-  ['GridFsStore', () => gridFsStore('store')],
-])('%s', (_label, open) => {
+describe.each(eachStore('store'))('%s', (_label, open) => {
   let s: StoreUnderTest;
   beforeAll(async () => {
     s = await open();
@@ -57,14 +48,14 @@ describe.each([
     expect(await s.store.put(NAME.gif, dataFile, 'image/gif')).toBe(true);
     expect(await s.store.stat(NAME.gif)).toEqual({ size: DATA.length, contentType: 'image/gif' });
     expect(await s.store.exists(NAME.gif)).toBe(true);
-    expect((await bytes(await s.store.read(NAME.gif))).equals(DATA)).toBe(true);
+    expect((await readAll(await s.store.read(NAME.gif))).equals(DATA)).toBe(true);
   });
 
   test('put of an existing name is a no-op and releases the stream it was given', async () => {
     const other = Readable.from([Buffer.from('other bytes')]);
     expect(await s.store.put(NAME.gif, other, 'image/gif')).toBe(false);
     expect(other.destroyed).toBe(true);
-    expect((await bytes(await s.store.read(NAME.gif))).equals(DATA)).toBe(true);
+    expect((await readAll(await s.store.read(NAME.gif))).equals(DATA)).toBe(true);
   });
 
   test.each([
@@ -74,7 +65,7 @@ describe.each([
     ['the last bytes', DATA.length - 3, DATA.length - 1],
     ['everything', 0, DATA.length - 1],
   ])('reads a range: %s', async (_what, start, end) => {
-    const got = await bytes(await s.store.read(NAME.gif, { start, end }));
+    const got = await readAll(await s.store.read(NAME.gif, { start, end }));
     expect(got.equals(DATA.subarray(start, end + 1))).toBe(true);
   });
 
@@ -101,7 +92,7 @@ describe.each([
       Array.from({ length: 6 }, () => s.store.put(name, dataFile, 'image/gif')),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
-    expect((await bytes(await s.store.read(name))).equals(DATA)).toBe(true);
+    expect((await readAll(await s.store.read(name))).equals(DATA)).toBe(true);
     expect(await s.store.stat(name)).toEqual({ size: DATA.length, contentType: 'image/gif' });
     expect(await s.leftovers()).toBe(0);
   });

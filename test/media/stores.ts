@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { MongoClient, type Db } from 'mongodb';
 import { GridFsStore } from '../../src/media/gridfs-store';
 import { LocalStore } from '../../src/media/local-store';
@@ -46,4 +47,17 @@ export async function gridFsStore(label: string): Promise<StoreUnderTest & { db:
       await client.close();
     },
   };
+}
+
+/** Every store, for `describe.each`: each suite runs against a directory and against GridFS. */
+export const eachStore = (label: string) =>
+  [
+    ['LocalStore', localStore],
+    ['GridFsStore', () => gridFsStore(label)],
+  ] as const;
+
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
