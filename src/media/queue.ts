@@ -20,7 +20,11 @@ export class BoundedQueue {
   private readonly waiting: Array<{ start(): void; refuse(): void }> = [];
   private closed = false;
 
-  constructor(private readonly limits: QueueLimits) {}
+  constructor(private readonly limits: QueueLimits) {
+    // With no slot nothing would ever run: every job would wait forever.
+    if (!(limits.concurrency >= 1 && limits.maxWaiting >= 0))
+      throw new RangeError('a queue needs concurrency ≥ 1 and maxWaiting ≥ 0');
+  }
 
   get load(): { running: number; waiting: number } {
     return { running: this.running.size, waiting: this.waiting.length };

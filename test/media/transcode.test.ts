@@ -63,6 +63,13 @@ test('odd sizes are rounded down to even ones (yuv420p needs them)', async () =>
   expect(await ffmpegInfo(out)).toMatch(/Video: h264 .*160x120/);
 });
 
+test('videos are scaled down to fit the largest side, keeping the aspect ratio', async () => {
+  const out = tmp.file('fit.mp4');
+  expect((await transcoder({ maxVideoSide: 100 }).video(small, out).done).ok).toBe(true);
+  // 160×120 into 100×100: 100×75, rounded down to even sizes.
+  expect(await ffmpegInfo(out)).toMatch(/Video: h264 .*100x74/);
+});
+
 test('the poster is the first frame as a WebP of the GIF size', async () => {
   const poster = await transcoder().poster(small);
   expect(poster).toMatchObject({ width: 160, height: 120 });
