@@ -1,0 +1,112 @@
+import { webcrypto } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import sharp from 'sharp';
+import { GifCorrupt, GifTooLarge, MediaError, NotAGif } from './errors';
+import { walkGif, type GifLayout } from './gif-structure';
+
+export interface GifLimits {
+  maxBytes: number;
+  maxWidth: number;
+  maxHeight: number;
+  maxFrames: number;
+  /** width × height × frames: what decoding every frame costs, whatever the file size. */
+  maxPixels: number;
+}
+
+export const DEFAULT_GIF_LIMITS: Readonly<GifLimits> = Object.freeze({
+  maxBytes: 5 * 1024 * 1024,
+  maxWidth: 4096,
+  maxHeight: 4096,
+  maxFrames: 1000,
+  maxPixels: 200_000_000,
+});
+
+export interface GifInfo {
+  width: number;
+  height: number;
+  frames: number;
+  /** What a browser plays: delays of 10 ms or less count as 100 ms, as browsers do; 0 for a still. */
+  durationMs: number;
+  bytes: number;
+  /** Hex SHA-256 of the file: the identity of the content, for dedupe and names. */
+  sha256: string;
+}
+
+/**
+ * Accepts a file only if it is a whole, decodable GIF within the limits. Refusals are typed:
+ * NotAGif and GifCorrupt (415), GifTooLarge (413, with the limit in `params.max`).
+ * The file is read into memory: it is bounded by `maxBytes` before it is read.
+ */
+export async function inspectGif(file: string, limits: Partial<GifLimits> = {}): Promise<GifInfo> {
+  const max = { ...DEFAULT_GIF_LIMITS, ...limits };
+  const bytes = await readBounded(file, max.maxBytes);
+  // Structure and declared size first: a bomb is refused before sharp allocates anything.
+  checkLimits(walkGif(bytes), max);
+  const [decoded, sha256] = await Promise.all([decode(bytes, max), sha256Hex(bytes)]);
+  return { ...decoded, bytes: bytes.length, sha256 };
+}
+
+async function readBounded(file: string, maxBytes: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    if ((await handle.stat()).size > maxBytes) throw new GifTooLarge('bytes', maxBytes);
+    const bytes = await handle.readFile();
+    // The file may have grown since the stat.
+    if (bytes.length > maxBytes) throw new GifTooLarge('bytes', maxBytes);
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+function checkLimits({ width, height, frames }: GifLayout, max: GifLimits): void {
+  if (width > max.maxWidth) throw new GifTooLarge('width', max.maxWidth);
+  if (height > max.maxHeight) throw new GifTooLarge('height', max.maxHeight);
+  if (frames > max.maxFrames) throw new GifTooLarge('frames', max.maxFrames);
+  if (width * height * frames > max.maxPixels) throw new GifTooLarge('pixels', max.maxPixels);
+}
+
+/** Decodes every frame with sharp (libuv's pool, not the event loop) and reports its view of the GIF. */
+async function decode(bytes: Buffer, max: GifLimits) {
+  // sharp counts an animation's pixels over all its frames, so its own limit is a backstop for ours.
+  const options = {
+    animated: true,
+    failOn: 'warning',
+    limitInputPixels: max.maxPixels,
+    sequentialRead: true,
+  } as const;
+  try {
+    const meta = await sharp(bytes, options).metadata();
+    if (meta.format !== 'gif') throw new NotAGif();
+    const layout = {
+      width: meta.width,
+      height: meta.pageHeight ?? meta.height,
+      frames: meta.pages ?? 1,
+    };
+    checkLimits(layout, max);
+    // Shrinking each frame to one pixel still decodes every frame whole (GIF frames decode in
+    // order), but keeps memory flat instead of holding width × height × frames × 4 bytes.
+    await sharp(bytes, options)
+      .resize({ width: 1, height: 1, fit: 'fill', kernel: 'nearest' })
+      .raw()
+      .toBuffer();
+    return { ...layout, durationMs: playTime(meta.delay ?? [], layout.frames) };
+  } catch (err) {
+    if (err instanceof MediaError) throw err;
+    // sharp only says so in words; the walk and the metadata check make this a backstop.
+    if (err instanceof Error && /pixel limit/i.test(err.message))
+      throw new GifTooLarge('pixels', max.maxPixels);
+    throw new GifCorrupt();
+  }
+}
+
+function playTime(delays: number[], frames: number): number {
+  if (frames < 2) return 0;
+  return delays.reduce((sum, delay) => sum + (delay <= 10 ? 100 : delay), 0);
+}
+
+async function sha256Hex(bytes: Buffer): Promise<string> {
+  // WebCrypto hashes on libuv's pool, so a 5 MB file does not hold the event loop.
+  const digest = await webcrypto.subtle.digest('SHA-256', bytes);
+  return Buffer.from(digest).toString('hex');
+}

@@ -1,0 +1,149 @@
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { MediaBusy } from '../../src/media/errors';
+import { ingestGif } from '../../src/media/pipeline';
+import { Transcoder } from '../../src/media/transcode';
+import { craftGif, hostileFiles, makeGif, tempDir } from './fixtures';
+import { mp4Boxes } from './mp4';
+import { eachStore, localStore, readAll, type StoreUnderTest } from './stores';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+let gif: string;
+let heavy: string;
+let hostile: Awaited<ReturnType<typeof hostileFiles>>;
+let spawned: ChildProcess[] = [];
+const transcoder = new Transcoder({ onSpawn: (child) => spawned.push(child) });
+
+beforeAll(async () => {
+  tmp = await tempDir('pipeline');
+  [gif, heavy] = await Promise.all([
+    makeGif(tmp.file('source.gif')),
+    makeGif(tmp.file('heavy.gif'), { size: '320x240', rate: 25, seconds: 8 }),
+  ]);
+  hostile = await hostileFiles(tmp.dir, gif);
+});
+afterAll(async () => {
+  await transcoder.close();
+  await tmp.remove();
+});
+beforeEach(() => {
+  spawned = [];
+});
+
+let uploads = 0;
+/** A fresh temp copy, as the upload middleware would leave one. */
+async function upload(source: string): Promise<string> {
+  const file = tmp.file(`upload-${++uploads}.tmp`);
+  await copyFile(source, file);
+  return file;
+}
+const temps = async () => (await readdir(tmp.dir)).filter((n) => n.startsWith('upload-'));
+describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
+  let s: StoreUnderTest;
+  beforeAll(async () => {
+    s = await open();
+  });
+  afterAll(() => s.close());
+
+  test('stores the GIF, a WebP poster and a smaller faststart MP4 under content names', async () => {
+    const original = await readFile(gif);
+    const sha256 = createHash('sha256').update(original).digest('hex');
+    const id = sha256.slice(0, 32);
+    const result = await ingestGif(await upload(gif), { store: s.store, transcoder });
+    expect(result).toEqual({
+      name: id,
+      gif: `${id}.gif`,
+      poster: `${id}.webp`,
+      video: `${id}.mp4`,
+      width: 160,
+      height: 120,
+      frames: 20,
+      durationMs: 2000,
+      bytes: original.length,
+      sha256,
+      deduped: false,
+    });
+    expect((await readAll(await s.store.read(result.gif))).equals(original)).toBe(true);
+    const poster = await sharp(await readAll(await s.store.read(result.poster!))).metadata();
+    expect(poster).toMatchObject({ format: 'webp', width: 160, height: 120 });
+    const video = await s.store.stat(result.video!);
+    expect(video).toMatchObject({ contentType: 'video/mp4' });
+    expect(video!.size).toBeLessThan(original.length);
+    const mp4 = tmp.file(`stored-${_label}.mp4`);
+    await writeFile(mp4, await readAll(await s.store.read(result.video!)));
+    const boxes = await mp4Boxes(mp4);
+    expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
+    expect(spawned).toHaveLength(1);
+    expect(await temps()).toEqual([]);
+  });
+
+  test('the same bytes again are deduplicated: same names, nothing stored, no transcode', async () => {
+    const before = await s.objects();
+    const first = await ingestGif(await upload(gif), { store: s.store, transcoder });
+    expect(first.deduped).toBe(true);
+    expect(first.video).toBe(`${first.name}.mp4`);
+    expect(first.poster).toBe(`${first.name}.webp`);
+    expect(spawned).toHaveLength(0);
+    expect(await s.objects()).toBe(before);
+    expect(await temps()).toEqual([]);
+  });
+
+  test.each([
+    ['a text file', 'text', 'gif_not_gif'],
+    ['a truncated GIF', 'truncated', 'gif_corrupt'],
+    ['a huge canvas', 'bomb', 'gif_too_wide'],
+  ] as const)('%s is refused with nothing left behind', async (_what, key, code) => {
+    const before = await s.objects();
+    const file = await upload(hostile[key]);
+    await expect(ingestGif(file, { store: s.store, transcoder })).rejects.toMatchObject({ code });
+    expect(await s.objects()).toBe(before);
+    expect(spawned).toHaveLength(0);
+    expect(await temps()).toEqual([]);
+  });
+
+  test('a still GIF gets a poster and no video', async () => {
+    const still = tmp.file('still.gif');
+    await writeFile(still, craftGif(4, 4));
+    const result = await ingestGif(await upload(still), { store: s.store, transcoder });
+    expect(result).toMatchObject({ frames: 1, deduped: false, poster: `${result.name}.webp` });
+    expect(result.video).toBeUndefined();
+    expect(spawned).toHaveLength(0);
+  });
+});
+
+describe('when transcoding cannot help', () => {
+  let s: StoreUnderTest;
+  beforeAll(async () => {
+    s = await localStore();
+  });
+  afterAll(() => s.close());
+
+  test('a failing ffmpeg costs only the video: the GIF and poster are stored', async () => {
+    const broken = new Transcoder({ ffmpegPath: path.join(tmp.dir, 'no-ffmpeg') });
+    const result = await ingestGif(await upload(gif), { store: s.store, transcoder: broken });
+    await broken.close();
+    expect(result.video).toBeUndefined();
+    expect(await s.store.exists(result.gif)).toBe(true);
+    expect(await s.store.exists(result.poster!)).toBe(true);
+    expect(await s.store.exists(`${result.name}.mp4`)).toBe(false);
+    expect(await temps()).toEqual([]);
+  });
+
+  test('a full queue refuses with MediaBusy (503) before storing anything', async () => {
+    const busy = new Transcoder({ concurrency: 1, maxWaiting: 0 });
+    const occupying = busy.video(heavy, tmp.file('occupying.mp4'));
+    const other = tmp.file('other.gif');
+    await makeGif(other, { size: '64x48', seconds: 1 });
+    const before = await s.objects();
+    const refused = ingestGif(await upload(other), { store: s.store, transcoder: busy });
+    await expect(refused).rejects.toBeInstanceOf(MediaBusy);
+    await expect(refused).rejects.toMatchObject({ status: 503 });
+    expect(await s.objects()).toBe(before);
+    expect(await temps()).toEqual([]);
+    expect((await occupying.done).ok).toBe(true);
+    await busy.close();
+  });
+});
