@@ -36,7 +36,7 @@ export class GridFsStore implements MediaStore {
    */
   ensureIndexes(): Promise<void> {
     this.indexed ??= this.files
-      .createIndex({ filename: 1 }, { unique: true, name: 'filename_unique' })
+      .createIndex({ filename: 1 }, { unique: true, name: 'filename_unique' }, {})
       .then(
         () => undefined,
         (err: unknown) => {

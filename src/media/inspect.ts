@@ -1,7 +1,8 @@
 import { webcrypto } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import sharp from 'sharp';
-import { GifCorrupt, GifTooLarge, MediaError, NotAGif } from './errors';
+import { AppError } from '../errors';
+import { GifCorrupt, GifTooLarge, NotAGif } from './errors';
 import { walkGif, type GifLayout } from './gif-structure';
 
 export interface GifLimits {
@@ -92,7 +93,7 @@ async function decode(bytes: Buffer, max: GifLimits) {
       .toBuffer();
     return { ...layout, durationMs: playTime(meta.delay ?? [], layout.frames) };
   } catch (err) {
-    if (err instanceof MediaError) throw err;
+    if (err instanceof AppError) throw err;
     // sharp only says so in words; the walk and the metadata check make this a backstop.
     if (err instanceof Error && /pixel limit/i.test(err.message))
       throw new GifTooLarge('pixels', max.maxPixels);

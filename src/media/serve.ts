@@ -40,10 +40,10 @@ export function serveMedia(
     const body = req.method === 'HEAD' ? null : await store.read(name, range);
     setContent(setCommon(res, etag), stat, range);
     if (!body) return void res.end();
-    pipeline(body, res).catch((err: { code?: string }) => {
+    pipeline(body, res).catch((err: NodeJS.ErrnoException) => {
       // A client leaving mid-transfer is ordinary; a store failing mid-read is worth a line.
       if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE')
-        logger?.warn('media response cut short', { name, err: String(err) });
+        logger?.warn('media response cut short', { name, err: err.message });
     });
   };
 }

@@ -18,14 +18,14 @@ export function isMediaName(name: string): boolean {
 
 export function contentTypeOf(name: string): string {
   const match = MEDIA_NAME.exec(name);
-  if (!match) throw new BadRequest('invalid media name');
+  if (!match) throw new BadRequest('field_invalid');
   return MEDIA_TYPES[match[1] as MediaKind];
 }
 
 /** The names of a GIF and its derivatives, from the GIF's SHA-256: same bytes, same names. */
 export function mediaNames(sha256: string): Record<MediaKind, string> & { id: string } {
   const id = sha256.slice(0, HASH_CHARS).toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(id)) throw new BadRequest('invalid content hash');
+  if (!/^[0-9a-f]{32}$/.test(id)) throw new BadRequest('field_invalid');
   return { id, gif: `${id}.gif`, mp4: `${id}.mp4`, webp: `${id}.webp` };
 }
 
@@ -65,8 +65,7 @@ export function checkPut(name: string, source: string | Readable, contentType: s
   // A stream that fails while the store is still looking up the name has no listener yet,
   // and an unheard 'error' would end the process; its error still reaches the later pipeline.
   if (typeof source !== 'string') source.on('error', () => undefined);
-  if (contentTypeOf(name) !== contentType)
-    throw new BadRequest(`${name} is stored as ${contentTypeOf(name)}, not ${contentType}`);
+  if (contentTypeOf(name) !== contentType) throw new BadRequest('field_invalid');
 }
 
 /** A put that stores nothing must still release a stream it was handed (an open file, a socket). */

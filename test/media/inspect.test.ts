@@ -41,7 +41,7 @@ test.each([
   const file = key === 'png' ? await makePng(tmp.file('png.gif')) : hostile.text;
   const err = await inspectGif(file).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(NotAGif);
-  expect(err).toMatchObject({ code: 'gif_not_gif', status: 415 });
+  expect(err).toMatchObject({ code: 'not_gif', status: 415 });
 });
 
 test.each([

@@ -92,7 +92,7 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
   });
 
   test.each([
-    ['a text file', 'text', 'gif_not_gif'],
+    ['a text file', 'text', 'not_gif'],
     ['a truncated GIF', 'truncated', 'gif_corrupt'],
     ['a huge canvas', 'bomb', 'gif_too_wide'],
   ] as const)('%s is refused with nothing left behind', async (_what, key, code) => {
