@@ -24,10 +24,12 @@ import type { Admission } from './services/admission';
 import type { OwnerTools } from './services/room.owner';
 import type { RoomPeople } from './services/room.people';
 import type { RoomService } from './services/room.service';
+import { Limits } from './services/limits';
 import { createRooms } from './services/rooms';
 import type { Notifier } from './services/types';
 import { registerChatHandlers } from './sockets/chat.handlers';
 import { socketCluster } from './sockets/cluster';
+import { allowOrigins } from './sockets/origin';
 import { socketNotifier, type ChatNamespace, type LobbyNamespace } from './sockets/notifier';
 
 export interface AppDependencies {
@@ -77,7 +79,11 @@ export function createApp({
 }: AppDependencies): GifChat {
   const app = express();
   const server = createServer(app);
-  const io = new Server(server, { serveClient: true, maxHttpBufferSize: 64 * 1024 });
+  const io = new Server(server, {
+    serveClient: true,
+    maxHttpBufferSize: 64 * 1024,
+    allowRequest: allowOrigins(config.ALLOWED_ORIGINS),
+  });
   const lobby = io.of('/room') as unknown as LobbyNamespace;
   const chatNsp = io.of('/chat') as unknown as ChatNamespace;
 
@@ -88,15 +94,23 @@ export function createApp({
     uploadDir,
     logger,
     typingTimeoutMs: config.TYPING_TIMEOUT_MS,
+    replayMax: config.REPLAY_MAX,
   });
   const cluster = redis
     ? socketCluster(lobby, chatNsp, (change) => rooms.receive(change))
     : singleProcess;
   const rooms = createRooms({ config, notifier, chat, logger, cluster });
+  const limits = new Limits(config, redis);
 
   const sessions = createSessions(config, connection);
   io.engine.use(sessions.middleware);
-  registerChatHandlers(chatNsp, { people: rooms.people, owners: rooms.owners, chat, logger });
+  registerChatHandlers(chatNsp, {
+    people: rooms.people,
+    owners: rooms.owners,
+    chat,
+    limits,
+    logger,
+  });
 
   const health = databaseHealth(connection);
   const sweeper = new Sweeper(
@@ -128,7 +142,9 @@ export function createApp({
       config: { ...config, UPLOAD_DIR: uploadDir },
       rooms: rooms.rooms,
       admission: rooms.admission,
+      people: rooms.people,
       chat,
+      limits,
       redis,
       databaseHealthy: health.check,
     }),

@@ -26,13 +26,33 @@ const schema = z.object({
   /** Time between a person's last tab leaving and their `exit` (must stay under 3 s). */
   PRESENCE_GRACE_MS: int(1_500),
   /** A seat taken by a page load but never backed by a live tab is released after this. */
-  SEAT_TTL_MS: int(60_000, 1_000),
-  SWEEP_INTERVAL_MS: int(15_000, 100),
+  SEAT_TTL_MS: int(10_000, 1_000),
+  SWEEP_INTERVAL_MS: int(5_000, 100),
   /** "X is typing…" clears itself after this much silence. */
   TYPING_TIMEOUT_MS: int(5_000, 100),
   PASSWORD_ATTEMPTS_PER_MINUTE: int(10, 1),
   /** Messages (text or GIF) one person may send in any 10 seconds. */
   MESSAGES_PER_10S: int(30, 1),
+  /** Typing on/off changes one person may send in any 10 seconds; more are dropped. */
+  TYPING_PER_10S: int(20, 1),
+  NICKS_PER_MINUTE: int(6, 1),
+  /** Joins (each may replay what was missed) one person may make in a minute. */
+  JOINS_PER_MINUTE: int(30, 1),
+  ROOMS_PER_HOUR: int(10, 1),
+  ROOMS_PER_HOUR_PER_ADDRESS: int(30, 1),
+  /** A rejoining tab is sent at most this many missed messages; older ones by history paging. */
+  REPLAY_MAX: int(200, 1),
+  /**
+   * Origins allowed to open sockets, comma-separated (e.g. https://chat.example). Empty: the
+   * site's own origin only (the Origin must match the Host the request came to).
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .refine(
+      (v) => v.split(',').every((o) => !o.trim() || URL.canParse(o.trim())),
+      'a comma-separated list of origins such as https://chat.example',
+    ),
   MAX_GIF_BYTES: int(5 * 1024 * 1024, 1),
 });
 
@@ -58,6 +78,13 @@ export class ConfigError extends Error {}
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({
     ...schema.parse({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    // Test files build many rooms and joins from one address and a few people, and often post
+    // over HTTP with no tab open; the limits and expiry themselves are proven by tests that set
+    // them.
+    SEAT_TTL_MS: 60_000,
+    ROOMS_PER_HOUR: 1_000,
+    ROOMS_PER_HOUR_PER_ADDRESS: 10_000,
+    JOINS_PER_MINUTE: 1_000,
     ...overrides,
   });
 }

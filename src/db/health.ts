@@ -53,6 +53,7 @@ export function databaseHealth(connection: mongoose.Connection): {
     },
     expiry: {
       name: 'health probes',
+      everyMs: 60 * 60_000,
       run: (now) =>
         connection.collection('health').deleteMany({ at: { $lt: new Date(now - DAY_MS) } }),
     },

@@ -2,6 +2,8 @@ import type { Request, Response } from 'express';
 import { BadRequest, PasswordRequired, WrongPassword } from '../errors';
 import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
+import type { Limits } from '../services/limits';
+import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
 import { personFrom, redirectAfterSave, wantsJson } from './request';
 import {
@@ -18,9 +20,11 @@ export interface ControllerDependencies {
   rooms: RoomService;
   admission: Admission;
   chat: ChatService;
+  people: Pick<RoomPeople, 'speaker'>;
+  limits: Limits;
 }
 
-export function roomController({ rooms, admission, chat }: ControllerDependencies) {
+export function roomController({ rooms, admission, chat, people, limits }: ControllerDependencies) {
   return {
     lobby: (req: Request, res: Response) => {
       const flash = req.session.flash;
@@ -41,6 +45,8 @@ export function roomController({ rooms, admission, chat }: ControllerDependencie
           .status(400)
           .render('create.njk', { values: { title, max }, errors: input.errors });
       }
+      await limits.take('createByAddress', limits.address(req.ip));
+      await limits.take('createByPerson', limits.person(req.sessionID));
       const room = await rooms.create(personFrom(req), input.data);
       // The creator knows the password: keep the room unlocked for them if their seat lapses.
       if (room.secret) req.session.unlocked = [...(req.session.unlocked ?? []), room._id];
@@ -70,8 +76,14 @@ export function roomController({ rooms, admission, chat }: ControllerDependencie
     unlock: async (req: Request, res: Response) => {
       const id = roomId(req);
       const { password } = parseOrThrow(passwordSchema, req.body);
+      // Every guess counts, before the (slow) check: racing guesses cannot slip past the limit.
+      const guesser = `${limits.address(req.ip)}:${id}`;
+      await limits.take('password', guesser);
+      await limits.take('passwordByRoom', id);
       try {
         await rooms.unlock(id, password);
+        await limits.refund('password', guesser);
+        await limits.refund('passwordByRoom', id);
       } catch (err) {
         if (!(err instanceof WrongPassword) || wantsJson(req)) throw err;
         return res
@@ -98,7 +110,7 @@ export function roomController({ rooms, admission, chat }: ControllerDependencie
       const person = personFrom(req);
       await admission.requireParticipant(id, person.session);
       const { chat: text, cid } = parseOrThrow(chatSchema, req.body);
-      const message = await chat.post(id, person, { chat: text }, cid);
+      const message = await chat.post(id, people.speaker(id, person), { chat: text }, cid);
       if (!wantsJson(req) && req.is('application/x-www-form-urlencoded'))
         return res.redirect(303, `/room/${id}`);
       res.status(201).json(message);
@@ -117,7 +129,8 @@ export function roomController({ rooms, admission, chat }: ControllerDependencie
       if (!file) throw new BadRequest('no_file');
       try {
         const { cid } = parseOrThrow(gifFieldsSchema, req.body);
-        const message = await chat.post(id, person, { gif: `/gif/${file.filename}` }, cid);
+        const gif = `/gif/${file.filename}`;
+        const message = await chat.post(id, people.speaker(id, person), { gif }, cid);
         // A retried upload answers with the first one's message: this copy is not needed.
         if (message.gif !== `/gif/${file.filename}`) await chat.removeFile(file.filename);
         res.status(201).json(message);

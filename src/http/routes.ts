@@ -1,15 +1,17 @@
-import express, { Router, type Request } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
-import { RedisStore } from 'rate-limit-redis';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../config';
-import { NotFound, TooManyRequests } from '../errors';
+import { NotFound } from '../errors';
+import { parseRoomId } from '../lib/room-id';
 import { ensurePid } from '../lib/identity';
 import type { Redis } from '../lib/redis';
 import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
+import type { Limits } from '../services/limits';
+import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
 import { roomController } from './room.controller';
 import { saveSession } from './request';
+import { SESSION_COOKIE } from './session';
 import { csrf } from './security';
 import { GIF_NAME, gifUpload } from './upload';
 
@@ -17,61 +19,34 @@ export interface RouteDependencies {
   config: Config;
   rooms: RoomService;
   admission: Admission;
+  people: RoomPeople;
   chat: ChatService;
-  /** Shared counters when several processes serve the site; in memory otherwise. */
+  /** Set when several processes serve the site: /healthz reports it. */
   redis?: Redis;
+  limits: Limits;
   /** Whether the database answers commands correctly right now. */
   databaseHealthy: () => Promise<boolean>;
-}
-
-/** How long until the limiter lets this request's key try again. */
-const retryMs = (req: Request) => {
-  const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-  return reset ? reset.getTime() - Date.now() : 60_000;
-};
-
-/** A limiter's counters: in Redis when there is one, so every process counts the same requests. */
-function counters(redis: Redis | undefined, prefix: string): Store | undefined {
-  if (!redis) return undefined;
-  return new RedisStore({
-    prefix,
-    sendCommand: (...args: string[]) => redis.sendCommand(args),
-  });
 }
 
 export function routes({
   config,
   rooms,
   admission,
+  people,
   chat,
+  limits,
   redis,
   databaseHealthy,
 }: RouteDependencies): Router {
   const router = Router();
-  const room = roomController({ rooms, admission, chat });
+  const room = roomController({ rooms, admission, chat, people, limits });
   const uploadDir = config.UPLOAD_DIR;
 
-  const passwordAttempts = rateLimit({
-    windowMs: 60_000,
-    limit: config.PASSWORD_ATTEMPTS_PER_MINUTE,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}:${String(req.params.id)}`,
-    store: counters(redis, `${config.REDIS_PREFIX}:rl:password:`),
-    handler: (req, _res, next) => next(new TooManyRequests('too_many_requests', retryMs(req))),
-  });
-
-  // Flood guard per person (session), generous enough for real conversation.
-  const messages = rateLimit({
-    windowMs: 10_000,
-    limit: config.MESSAGES_PER_10S,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => req.sessionID ?? ipKeyGenerator(req.ip ?? ''),
-    store: counters(redis, `${config.REDIS_PREFIX}:rl:messages:`),
-    handler: (req, _res, next) => next(new TooManyRequests('slow_down', retryMs(req))),
-  });
+  // Text and GIFs share the person's message budget with their socket messages and whispers.
+  const messages = async (req: Request, _res: Response, next: NextFunction) => {
+    await limits.take('message', limits.person(req.sessionID));
+    next();
+  };
 
   // Up or down only: the world is not told how many rooms (secret ones included) exist.
   router.get('/healthz', async (_req, res) => {
@@ -103,25 +78,25 @@ export function routes({
 
   router.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   router.use(express.json({ limit: '16kb' }));
-  router.use(async (req, res, next) => {
-    // Pages give a visitor their identity and token once; later requests reuse them unchanged
-    // (generateToken returns the stored token), so a form shown again after an error still posts.
-    const fresh = req.method === 'GET' && (ensurePid(req.session) || !req.session.csrfToken);
-    if (req.method === 'GET' || req.session.csrfToken) {
-      res.locals.csrfToken = csrf.generateToken(req);
-    }
-    // A new visitor's session is stored before the page goes out: its script opens a socket at
-    // once, and that handshake must find the session.
-    if (fresh) await saveSession(req);
+  // One spelling per room: limits and unlocks are keyed by it, so pages move to it.
+  router.param('id', (req, res, next, id: string) => {
+    const canonical = parseRoomId(id);
+    if (canonical && canonical !== id && (req.method === 'GET' || req.method === 'HEAD'))
+      return res.redirect(308, req.originalUrl.replace(`/room/${id}`, `/room/${canonical}`));
+    next();
+  });
+  router.use((req, res, next) => {
+    // Forms shown again after an error reuse the token the page was given; nothing is created.
+    res.locals.csrfToken = req.session.csrfToken ?? '';
     next();
   });
   router.use(csrf.csrfSynchronisedProtection);
 
   router.get('/', room.lobby);
-  router.get('/room', room.newRoomForm);
+  router.get('/room', identity, room.newRoomForm);
   router.post('/room', room.create);
-  router.get('/room/:id', room.enter);
-  router.post('/room/:id/password', passwordAttempts, room.unlock);
+  router.get('/room/:id', identity, room.enter);
+  router.post('/room/:id/password', room.unlock);
   router.get('/room/:id/chats', room.history);
   router.post('/room/:id/chat', messages, room.send);
   router.post(
@@ -133,4 +108,32 @@ export function routes({
   );
   router.delete('/room/:id', room.remove);
   return router;
+}
+
+export const PROBE_COOKIE = 'gifchat.hello';
+
+/**
+ * Pages that make the visitor someone (a room, the creation form) need a session. A request that
+ * brings no cookie at all gets a tiny cookie and the same address again: browsers come back with
+ * it and get their session then; a client that keeps no cookies never makes the server store a
+ * session or give it a seat. Looking at the lobby never needs one.
+ */
+async function identity(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const cookies = req.cookies as Record<string, string | undefined>;
+  if (!cookies[SESSION_COOKIE] && !cookies[PROBE_COOKIE]) {
+    res.cookie(PROBE_COOKIE, '1', {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      maxAge: 10 * 60_000,
+    });
+    return res.redirect(302, req.originalUrl);
+  }
+  // A visitor's identity and token are made once; later pages reuse them unchanged.
+  const fresh = ensurePid(req.session) || !req.session.csrfToken;
+  res.locals.csrfToken = csrf.generateToken(req);
+  // Stored before the page goes out: its script opens a socket at once, and the handshake must
+  // find the session.
+  if (fresh) await saveSession(req);
+  next();
 }

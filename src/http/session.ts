@@ -47,6 +47,7 @@ export function createSessions(config: Config, connection: mongoose.Connection):
     middleware: session(options),
     expiry: {
       name: 'sessions',
+      everyMs: 10 * 60_000,
       run: (now) => connection.collection(SESSIONS).deleteMany({ expires: { $lt: new Date(now) } }),
     },
   };

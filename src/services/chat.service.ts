@@ -27,6 +27,8 @@ export interface ChatDependencies {
   uploadDir: string;
   logger: Logger;
   typingTimeoutMs: number;
+  /** The most missed messages one join replays. */
+  replayMax: number;
 }
 
 type Draft = Pick<MessageDoc, 'user'> &
@@ -149,13 +151,21 @@ export class ChatService {
     return docs.reverse().map(toChatMessage);
   }
 
-  /** Everything after `after`, in order: what a reconnecting browser missed. */
-  async since(room: RoomId, viewerPid: string, after: number): Promise<ChatMessage[]> {
+  /**
+   * What a reconnecting browser missed after `after`, in order: at most the newest `replayMax`
+   * (a tab back after a week gets the latest, and pages the history for the rest).
+   */
+  async since(
+    room: RoomId,
+    viewerPid: string,
+    after: number,
+  ): Promise<{ messages: ChatMessage[]; truncated: boolean }> {
     const docs = await Message.find({ ...this.visibleTo(room, viewerPid), seq: { $gt: after } })
-      .sort({ seq: 1 })
-      .limit(1000)
+      .sort({ seq: -1 })
+      .limit(this.deps.replayMax + 1)
       .lean<MessageDoc[]>();
-    return docs.map(toChatMessage);
+    const truncated = docs.length > this.deps.replayMax;
+    return { messages: docs.slice(0, this.deps.replayMax).reverse().map(toChatMessage), truncated };
   }
 
   /** Deletes a room's messages and their GIF files. */

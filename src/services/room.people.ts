@@ -1,6 +1,7 @@
 import { Conflict, NotFound, NotParticipant, RoomNotFound } from '../errors';
 import { colorOf, nameOf, type Person } from '../lib/identity';
 import { KeyedLock } from '../lib/keyed-lock';
+import { nameKey } from '../lib/names';
 import type { RoomId } from '../lib/room-id';
 import { markSeat, pidHasSeat } from '../models/seat.model';
 import type { Admission } from './admission';
@@ -38,6 +39,10 @@ export interface Joined {
   missed: ChatMessage[];
   owner: boolean;
   participants: Participant[];
+  /** How the person is named in this room (without a nickname someone here already has). */
+  me: Person;
+  /** More was missed than a join replays: the rest is for history paging. */
+  truncated: boolean;
 }
 
 /**
@@ -61,9 +66,9 @@ export class RoomPeople {
       const view = await this.deps.admission.enter(room, person, options.unlocked, true);
       await options.attach();
       // Read after attaching: a message racing in may arrive both ways; browsers drop repeats by seq.
-      const missed =
+      const { messages: missed, truncated } =
         options.after === undefined
-          ? []
+          ? { messages: [], truncated: false }
           : await this.deps.chat.since(room, person.pid, options.after);
       const first = this.deps.presence.attach(room, person.session, options.socketId);
       if (first || !this.deps.state.presentIn(room, person.session))
@@ -76,6 +81,8 @@ export class RoomPeople {
         missed,
         owner: this.deps.state.isOwner(room, person.session),
         participants: this.deps.state.participants(room),
+        me: this.speaker(room, person),
+        truncated,
       };
     });
   }
@@ -85,12 +92,14 @@ export class RoomPeople {
     const seat = await markSeat(room, person.session);
     // Released by another process between admission and now: the tab tries again.
     if (!seat) throw new NotParticipant();
+    // A name someone here already has (however spelled) is not taken into the room: by colour.
+    const named = this.speaker(room, person);
     this.deps.changes.commit({
       type: 'present',
       room,
-      person: { ...person, seat: String(seat._id), owner: false, since: seat.since.toISOString() },
+      person: { ...named, seat: String(seat._id), owner: false, since: seat.since.toISOString() },
     });
-    if (!seat.announced) await this.deps.chat.system(room, 'joined', nameOf(person));
+    if (!seat.announced) await this.deps.chat.system(room, 'joined', nameOf(named));
   }
 
   /** A tab left the room (or closed); the person leaves once their last tab has been gone a while. */
@@ -134,17 +143,34 @@ export class RoomPeople {
   }
 
   /**
-   * Sets a nickname everywhere this person is present. The uniqueness check and the change run
-   * without an await in between, so two people cannot take the same name in this process.
+   * Sets a nickname everywhere this person is present, if no one in any of those rooms has a
+   * name that looks the same (`nameKey`). The check and the change run without an await in
+   * between, so two people cannot take the same name in this process.
    */
   setNick(session: string, room: RoomId | undefined, nick: string): void {
-    const lower = nick.toLocaleLowerCase();
-    const taken =
-      room !== undefined &&
-      this.deps.state
-        .everyone(room)
-        .some((p) => p.session !== session && p.nick?.toLocaleLowerCase() === lower);
-    if (taken) throw new Conflict('nick_taken');
+    const rooms = new Set(this.deps.state.roomsOf(session));
+    if (room) rooms.add(room);
+    if ([...rooms].some((r) => this.nameTaken(r, session, nick))) throw new Conflict('nick_taken');
     this.deps.changes.commit({ type: 'nick', session, nick });
+  }
+
+  /**
+   * How a person is named in a room: as they are present there, or else by their nickname unless
+   * someone present there already looks the same (then by their colour).
+   */
+  speaker(room: RoomId, person: Person): Person {
+    const present = this.deps.state.presentIn(room, person.session);
+    if (present) return asPerson(present);
+    return this.nameTaken(room, person.session, person.nick)
+      ? { ...person, nick: undefined }
+      : person;
+  }
+
+  private nameTaken(room: RoomId, session: string, nick: string | undefined): boolean {
+    if (!nick) return false;
+    const key = nameKey(nick);
+    return this.deps.state
+      .everyone(room)
+      .some((p) => p.session !== session && !!p.nick && nameKey(p.nick) === key);
   }
 }

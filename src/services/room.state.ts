@@ -62,7 +62,11 @@ export class RoomState {
         return this.refresh(change.room);
       case 'present':
         if (!this.views.has(change.room)) return;
-        this.people(change.room).set(change.person.session, { ...change.person });
+        // Heard from another process, an absent name arrives as null.
+        this.people(change.room).set(change.person.session, {
+          ...change.person,
+          nick: change.person.nick ?? undefined,
+        });
         return this.refresh(change.room);
       case 'owner':
         this.own(change.room, change.owner);

@@ -4,6 +4,8 @@ import type { Logger } from '../logger';
 export interface SweepTask {
   name: string;
   run(now: number): Promise<unknown>;
+  /** At most this often on the interval (costly scans need not run every few seconds). */
+  everyMs?: number;
 }
 
 /**
@@ -15,6 +17,7 @@ export class Sweeper {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private closed = false;
+  private readonly lastRun = new Map<SweepTask, number>();
 
   constructor(
     private readonly tasks: SweepTask[],
@@ -22,15 +25,19 @@ export class Sweeper {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.sweep(), this.deps.intervalMs);
+    this.timer = setInterval(() => void this.run(false), this.deps.intervalMs);
     this.timer.unref();
-    void this.sweep();
+    void this.run(true);
   }
 
-  /** One sweep at a time; callers (tests, the interval) await the one under way. */
+  /** Runs every task now (tests, operators); one sweep at a time, callers await the one under way. */
   sweep(): Promise<void> {
+    return this.run(true);
+  }
+
+  private run(all: boolean): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.running ??= this.sweepOnce().finally(() => (this.running = undefined));
+    this.running ??= this.sweepOnce(all).finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -41,11 +48,14 @@ export class Sweeper {
     await this.running;
   }
 
-  private async sweepOnce(): Promise<void> {
+  private async sweepOnce(all: boolean): Promise<void> {
     for (const task of this.tasks) {
       if (this.closed) return;
+      const now = Date.now();
+      if (!all && task.everyMs && now - (this.lastRun.get(task) ?? 0) < task.everyMs) continue;
+      this.lastRun.set(task, now);
       await task
-        .run(Date.now())
+        .run(now)
         .catch((err: unknown) =>
           this.deps.logger.error('sweep failed', { task: task.name, err: String(err) }),
         );

@@ -3,6 +3,7 @@ import { parseOrThrow } from '../lib/validate';
 import { parseRoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import type { ChatService } from '../services/chat.service';
+import type { LimitName, Limits } from '../services/limits';
 import type { OwnerTools } from '../services/room.owner';
 import type { RoomPeople } from '../services/room.people';
 import type { JoinData } from './events';
@@ -15,6 +16,7 @@ export interface ChatHandlerDependencies {
   people: RoomPeople;
   owners: OwnerTools;
   chat: ChatService;
+  limits: Limits;
   logger: Logger;
 }
 
@@ -29,7 +31,7 @@ function inOrder(): (task: () => Promise<void>) => void {
 
 export function registerChatHandlers(
   nsp: ChatNamespace,
-  { people, owners, chat, logger }: ChatHandlerDependencies,
+  { people, owners, chat, limits, logger }: ChatHandlerDependencies,
 ): void {
   const respond = responder(logger);
 
@@ -50,6 +52,10 @@ export function registerChatHandlers(
       if (session) people.depart(room, session, socket.id);
     };
 
+    /** Spends one point of this person's budget for `name` (429 once spent). */
+    const spend = (name: LimitName) =>
+      limits.take(name, limits.person(socketPerson(socket).session));
+
     /** The room this socket is in, or a refusal: every action below needs one. */
     const current = () => {
       const { room, session } = socket.data;
@@ -67,6 +73,7 @@ export function registerChatHandlers(
         if (!room) throw new RoomNotFound();
         await reloadSession(socket);
         const person = socketPerson(socket);
+        await spend('join');
         if (socket.data.room && socket.data.room !== room) await leaveCurrent();
         const joined = await people.join(room, person, {
           unlocked: sessionOf(socket)?.unlocked,
@@ -82,19 +89,22 @@ export function registerChatHandlers(
           room,
           pid: person.pid,
           user: person.user,
-          nick: person.nick,
+          nick: joined.me.nick,
           owner: joined.owner,
           participants: joined.participants,
+          truncated: joined.truncated,
         };
       }),
     );
 
-    socket.on(
-      'leave',
-      handle(async () => {
-        await leaveCurrent();
-        return null;
-      }),
+    // `leave` carries no payload: its acknowledgement comes first.
+    socket.on('leave', (ack?: unknown) =>
+      queue(() =>
+        respond(ack, async () => {
+          await leaveCurrent();
+          return null;
+        }),
+      ),
     );
 
     socket.on(
@@ -102,6 +112,7 @@ export function registerChatHandlers(
       handle(async (raw) => {
         const { chat: text, cid } = parseOrThrow(chatSchema, raw);
         const { room, session } = current();
+        await spend('message');
         return chat.post(room, people.presentPerson(room, session), { chat: text }, cid);
       }),
     );
@@ -112,6 +123,7 @@ export function registerChatHandlers(
         const nick = parseOrThrow(nickSchema, raw);
         await reloadSession(socket);
         const person = socketPerson(socket);
+        await spend('nick');
         people.setNick(person.session, socket.data.room, nick);
         sessionOf(socket)!.nick = nick;
         await saveSession(socket);
@@ -120,15 +132,16 @@ export function registerChatHandlers(
     );
 
     socket.on('typing', (raw) =>
-      queue(() => {
+      queue(async () => {
         const { room, session } = socket.data;
-        if (typeof raw !== 'boolean' || !room || !session) return Promise.resolve();
+        if (typeof raw !== 'boolean' || !room || !session) return;
+        // Over budget: dropped silently, like typing from someone no longer present.
+        if (!(await limits.allow('typing', limits.person(session)))) return;
         try {
           chat.typing(room, people.presentPerson(room, session), raw);
         } catch {
-          // Typing from someone no longer present is simply ignored.
+          // Not present any more.
         }
-        return Promise.resolve();
       }),
     );
 
@@ -137,6 +150,7 @@ export function registerChatHandlers(
       handle(async (raw) => {
         const { to, chat: text } = parseOrThrow(whisperSchema, raw);
         const { room, session } = current();
+        await spend('message');
         const from = people.presentPerson(room, session);
         const target = await people.findByPid(room, to);
         if (target.pid === from.pid) throw new BadRequest('whisper_self');
@@ -152,6 +166,7 @@ export function registerChatHandlers(
         handle(async (raw) => {
           const { pid } = parseOrThrow(targetSchema, raw);
           const { room, session } = current();
+          await spend('ownerTools');
           await owners[action](room, session, pid);
           return null;
         }),

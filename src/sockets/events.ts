@@ -24,6 +24,8 @@ export interface JoinData {
   nick?: string;
   owner: boolean;
   participants: Participant[];
+  /** More was missed than a join replays (the newest are sent): page the history for the rest. */
+  truncated?: boolean;
 }
 
 export interface ChatServerToClient {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cidSchema } from '../http/validate';
 import { LIMITS } from '../limits';
+import { isReservedName } from '../lib/names';
 
 /** What browsers may send on /chat, checked before anything reaches a service. */
 export const joinSchema = z.union([
@@ -26,7 +27,7 @@ export const nickSchema = z
     params: LIMITS.nick,
   })
   .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'nick_control')
-  .refine((s) => s.toLowerCase() !== 'system', 'nick_reserved');
+  .refine((s) => !isReservedName(s), 'nick_reserved');
 
 export const whisperSchema = z.object({ to: z.string().min(1).max(64), chat: text });
 

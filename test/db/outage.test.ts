@@ -17,7 +17,8 @@ beforeAll(async () => {
   db = await stoppableDatabase();
   await mongoose.connect(db.url, { dbName: 'gifchat_outage', ...CONNECTION_OPTIONS });
   app = createApp({
-    config: testConfig({ SWEEP_INTERVAL_MS: 500 }),
+    // Alice's seat has no tab: it must outlive the outage.
+    config: testConfig({ SWEEP_INTERVAL_MS: 500, SEAT_TTL_MS: 600_000 }),
     logger: createLogger('silent'),
     connection: mongoose.connection,
   });

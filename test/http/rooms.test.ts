@@ -96,7 +96,7 @@ describe('lobby and creation', () => {
     const v = await h.visitor();
     expect(v.cookie).toMatch(/^gifchat\.sid=/);
     const res = await v.agent.get('/room');
-    const page = await request(h.server).get('/');
+    const page = await request(h.server).get('/room').set('cookie', 'gifchat.hello=1');
     const setCookie = String(page.headers['set-cookie']);
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Lax/);

@@ -5,7 +5,8 @@ import { startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // Seats here are taken without tabs; the race must not outlast their expiry on a slow machine.
+  h = await startHarness({ SEAT_TTL_MS: 600_000 });
 });
 afterAll(() => h.close());
 

@@ -126,7 +126,9 @@ export function clients(base: string, server?: Pick<GifChat, 'server'>['server']
 
   const visitor = async (): Promise<Visitor> => {
     const agent = request.agent(server ?? base);
-    const page = await agent.get('/').expect(200);
+    // The creation form gives a visitor their session (a cookie-less first request is sent back
+    // with a cookie, as a browser would follow).
+    const page = await agent.get('/room').redirects(1).expect(200);
     const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)?.[1] ?? '';
     const cookie =
       (page.headers['set-cookie'] as unknown as string[] | undefined)

@@ -46,8 +46,13 @@ export function wireHistory({ room, scroller, list, messages }) {
   }
 
   older.addEventListener('click', () => void loadOlder());
+  const more = () => {
+    older.hidden = false;
+    start.hidden = true;
+  };
   new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadOlder(), {
     root: scroller,
     rootMargin: '200px 0px 0px 0px',
   }).observe(older);
+  return { more };
 }

@@ -38,8 +38,9 @@ const connection = stayInRoom({
   socket,
   room,
   lastSeq: timeline.lastSeq,
-  onJoined(data) {
-    Object.assign(me, { pid: data.pid, user: data.user, nick: data.nick || me.nick });
+  onJoined(data, after) {
+    if (data.truncated) timeline.skipAfter(after);
+    Object.assign(me, { pid: data.pid, user: data.user, nick: data.nick });
     people.load(data);
     timeline.refreshWhispers();
   },

@@ -105,6 +105,19 @@ export function createMessageList({ list, me, nameOf }) {
       regroup(item);
       return item;
     },
+    /**
+     * Takes away the messages up to `seq`: more was missed than a rejoin replays, and history
+     * paging (from the oldest shown) brings back what lies between, in order.
+     * @param {number} seq
+     */
+    forgetThrough(seq) {
+      for (const [s, item] of bySeq) {
+        if (s > seq) continue;
+        bySeq.delete(s);
+        item.remove();
+      }
+      regroup(list.firstElementChild);
+    },
     /** @param {number} seq */
     item: (seq) => bySeq.get(seq),
     firstSeq: () => (bySeq.size ? Math.min(...bySeq.keys()) : undefined),

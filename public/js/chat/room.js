@@ -11,7 +11,8 @@ import { endRoom, hasEnded } from './ending.js';
 
 /**
  * @param {{ socket: import('../types').ChatSocket, room: string, lastSeq: () => number,
- *   onJoined: (data: import('../types').JoinData) => void, onMessage: (m: ChatMessage) => void }} options
+ *   onJoined: (data: import('../types').JoinData, after: number) => void,
+ *   onMessage: (m: ChatMessage) => void }} options
  */
 export function stayInRoom({ socket, room, lastSeq, onJoined, onMessage }) {
   const connection = byId('connection');
@@ -25,10 +26,11 @@ export function stayInRoom({ socket, room, lastSeq, onJoined, onMessage }) {
   }
 
   socket.on('connect', async () => {
-    const reply = await ack(socket, 'join', { room, after: lastSeq() });
+    const after = lastSeq();
+    const reply = await ack(socket, 'join', { room, after });
     if (!reply.ok) return end('refusedTitle', errorText(reply.error));
     joined = true;
-    onJoined(reply.data);
+    onJoined(reply.data, after);
     document.body.classList.add('is-live');
     connection.textContent = joinedOnce ? t('online') : '';
     joinedOnce = true;

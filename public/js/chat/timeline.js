@@ -17,7 +17,7 @@ export function createTimeline({ room, me, nameOf }) {
   const list = byId('messages');
   const messages = createMessageList({ list, me, nameOf });
   const attention = createAttention({ scroller, list });
-  wireHistory({ room, scroller, list, messages });
+  const history = wireHistory({ room, scroller, list, messages });
   attention.scrollToBottom();
 
   return {
@@ -33,6 +33,15 @@ export function createTimeline({ room, me, nameOf }) {
       const item = messages.addDraft(draft);
       attention.arrived(item, { mine: true, system: false, following: true });
       return item;
+    },
+    /**
+     * More was missed after `seq` than the rejoin replayed: what is shown up to it goes, and the
+     * history pages back from the newest (no hole in the middle).
+     * @param {number} seq
+     */
+    skipAfter(seq) {
+      messages.forgetThrough(seq);
+      history.more();
     },
     lastSeq: messages.lastSeq,
     refreshWhispers: messages.refreshWhispers,
