@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import path from 'node:path';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type mongoose from 'mongoose';
@@ -102,7 +103,7 @@ export function createApp({
   const rooms = createRooms({ config, notifier, chat, logger, cluster });
   const limits = new Limits(config, redis);
 
-  const sessions = createSessions(config, connection);
+  const sessions = createSessions(config, connection, cluster);
   io.engine.use(sessions.middleware);
   registerChatHandlers(chatNsp, {
     people: rooms.people,
@@ -123,13 +124,16 @@ export function createApp({
   nunjucks.configure(path.join(ROOT, 'views'), {
     autoescape: true,
     express: app,
-    noCache: config.NODE_ENV === 'development',
+    // Compiled once and kept, but for `npm run dev` (TEMPLATE_RELOAD), which re-reads them.
+    noCache: config.TEMPLATE_RELOAD,
   });
   app.set('view engine', 'njk');
 
   if (config.NODE_ENV !== 'test')
     app.use(morgan(config.NODE_ENV === 'production' ? 'combined' : 'dev'));
   app.use(securityHeaders());
+  // Pages, styles, scripts and JSON go compressed (the lobby brings its own, made once).
+  app.use(compression());
   app.use(cookieParser());
   app.use(i18n());
   app.use(assets(path.join(ROOT, 'public'), config));

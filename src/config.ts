@@ -17,6 +17,13 @@ const schema = z.object({
     .regex(/^[\w.-]{1,40}$/, 'letters, digits, . _ - (at most 40)')
     .default('gifchat'),
   SESSION_SECRET: z.string().min(16).default(EXAMPLE_SECRET),
+  /** Sessions kept in memory by a process serving the site alone (0: none). */
+  SESSION_CACHE_SIZE: int(20_000),
+  /** Re-read templates on every request (`npm run dev` sets it). */
+  TEMPLATE_RELOAD: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   TRUST_PROXY: z.string().default('false'),
   UPLOAD_DIR: z.string().default('uploads'),
   DATA_DIR: z.string().default('data'),

@@ -10,6 +10,19 @@ import { formatTimes } from './lib/time.js';
 const list = byId('rooms', HTMLUListElement);
 const empty = byId('empty');
 const template = byId('room-template', HTMLTemplateElement);
+/** The page's search, as the server applied it: live updates follow it too. */
+const view = {
+  q: searchable(list.dataset.q ?? ''),
+  byPeople: list.dataset.sort === 'people',
+  hideFull: list.dataset.hideFull === 'true',
+  firstPage: list.dataset.page === '1',
+};
+const PAGE = 24;
+
+/** How titles are compared with a search (as the server does): compatibility forms, no case. */
+function searchable(/** @type {string} */ text) {
+  return text.normalize('NFKC').toLowerCase();
+}
 
 /** @param {string} id */
 const card = (id) => list.querySelector(`[data-id="${CSS.escape(id)}"]`);
@@ -28,12 +41,20 @@ function setPeople(item, size, max) {
   const meter = find(item, '.fill', HTMLMeterElement);
   meter.max = max;
   meter.value = size;
-  const label = find(item, '.people-label');
   // The server's string for this language, with its placeholders: filled here as it would be there.
-  label.textContent = (label.dataset.template ?? '')
+  find(item, '.people-label').textContent = (list.dataset.people ?? '')
     .replace('{size}', String(size))
     .replace('{max}', String(max));
   item.classList.toggle('is-full', size >= max);
+  if (view.hideFull && size >= max) item.remove();
+}
+
+/** Most people first, when that is the page's order (newest first among equals stays). */
+function reorder() {
+  if (!view.byPeople) return;
+  const cards = [...list.children];
+  const count = (/** @type {Element} */ c) => Number(c.querySelector('.count')?.textContent ?? 0);
+  cards.sort((a, b) => count(b) - count(a)).forEach((c) => list.append(c));
 }
 
 /**
@@ -62,10 +83,16 @@ function render(room) {
 /** @type {import('./types').LobbySocket} */
 const socket = io('/room');
 socket.on('newRoom', (room) => {
-  if (card(room._id)) return;
+  // A new room belongs on the first page, if the search would show it.
+  if (card(room._id) || !view.firstPage || !searchable(room.title).includes(view.q)) return;
+  if (view.hideFull && room.size >= room.max) return;
   const item = render(room);
   item.classList.add('is-new');
-  list.prepend(item);
+  if (view.byPeople) list.append(item);
+  else list.prepend(item);
+  reorder();
+  // The page stays one page long: the last card moves on to the next one.
+  while (list.children.length > PAGE) list.lastElementChild?.remove();
   refreshEmpty();
 });
 socket.on('removeRoom', (id) => {
@@ -77,6 +104,8 @@ socket.on('roomUpdate', (room) => {
   if (!item) return;
   setPeople(item, room.size, room.max);
   if (room.owner) setOwner(item, room);
+  reorder();
+  refreshEmpty();
 });
 // Rooms created or removed while the connection was down: the page itself is the fresh list.
 let connectedOnce = false;
@@ -87,5 +116,6 @@ socket.on('connect', () => {
 });
 socket.on('disconnect', () => document.body.classList.remove('is-live'));
 
+formatTimes(list);
 setInterval(() => formatTimes(list), 30_000);
 refreshEmpty();

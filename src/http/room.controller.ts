@@ -26,12 +26,6 @@ export interface ControllerDependencies {
 
 export function roomController({ rooms, admission, chat, people, limits }: ControllerDependencies) {
   return {
-    lobby: (req: Request, res: Response) => {
-      const flash = req.session.flash;
-      if (flash) delete req.session.flash;
-      res.render('lobby.njk', { rooms: rooms.list(), flash });
-    },
-
     newRoomForm: (_req: Request, res: Response) => {
       res.render('create.njk', { values: { max: 10 }, errors: {} });
     },

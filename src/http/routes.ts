@@ -9,6 +9,7 @@ import type { ChatService } from '../services/chat.service';
 import type { Limits } from '../services/limits';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
+import { lobbyController } from './lobby.controller';
 import { roomController } from './room.controller';
 import { saveSession } from './request';
 import { SESSION_COOKIE } from './session';
@@ -92,7 +93,7 @@ export function routes({
   });
   router.use(csrf.csrfSynchronisedProtection);
 
-  router.get('/', room.lobby);
+  router.get('/', lobbyController({ rooms }));
   router.get('/room', identity, room.newRoomForm);
   router.post('/room', room.create);
   router.get('/room/:id', identity, room.enter);

@@ -1,13 +1,13 @@
-import MongoStore from 'connect-mongo';
 import session, { type SessionOptions } from 'express-session';
 import type { RequestHandler } from 'express';
 import type mongoose from 'mongoose';
 import type { Config } from '../config';
 import type { SweepTask } from '../services/sweeper';
+import { SessionStore } from './session.store';
 
 export const SESSION_COOKIE = 'gifchat.sid';
-const SESSIONS = 'sessions';
-const WEEK = 7 * 24 * 60 * 60;
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Sessions {
   /** The one session middleware, shared by Express and both Socket.IO namespaces. */
@@ -16,18 +16,21 @@ export interface Sessions {
   expiry: SweepTask;
 }
 
-export function createSessions(config: Config, connection: mongoose.Connection): Sessions {
-  const store = MongoStore.create({
-    client: connection.getClient(),
-    dbName: connection.db?.databaseName,
-    collectionName: SESSIONS,
-    ttl: WEEK,
-    // Never 'interval': connect-mongo deletes expired sessions with w: 0, which FerretDB answers
-    // anyway, so the next command on that connection reads the wrong reply (another person's
-    // session). Never 'native' either: FerretDB has no TTL indexes. The sweeper expires them.
-    autoRemove: 'disabled',
-    // A session whose data did not change is written at most once a day.
-    touchAfter: 24 * 60 * 60,
+/**
+ * Sessions in the database. Never connect-mongo's `autoRemove: 'interval'`: it deletes expired
+ * sessions with w: 0, which FerretDB answers anyway, so the next command on that connection reads
+ * the wrong reply (another person's session). The sweeper expires them with an acknowledged delete.
+ */
+export function createSessions(
+  config: Config,
+  connection: mongoose.Connection,
+  { alone }: { alone: boolean },
+): Sessions {
+  const store = new SessionStore(connection, {
+    // Another process may change a session behind this one's back: only a lone process caches.
+    cacheSize: alone ? config.SESSION_CACHE_SIZE : 0,
+    touchAfterMs: DAY_MS,
+    ttlMs: WEEK_MS,
   });
   const options: SessionOptions = {
     name: SESSION_COOKIE,
@@ -40,15 +43,11 @@ export function createSessions(config: Config, connection: mongoose.Connection):
       httpOnly: true,
       sameSite: 'lax',
       secure: config.NODE_ENV === 'production' && config.TRUST_PROXY !== 'false' ? 'auto' : false,
-      maxAge: WEEK * 1000,
+      maxAge: WEEK_MS,
     },
   };
   return {
     middleware: session(options),
-    expiry: {
-      name: 'sessions',
-      everyMs: 10 * 60_000,
-      run: (now) => connection.collection(SESSIONS).deleteMany({ expires: { $lt: new Date(now) } }),
-    },
+    expiry: { name: 'sessions', everyMs: 10 * 60_000, run: (now) => store.expire(now) },
   };
 }

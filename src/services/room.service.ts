@@ -34,8 +34,14 @@ export class RoomService {
     this.deps.state.load(await loadRooms());
   }
 
+  /** Every room, newest first. */
   list(): RoomView[] {
     return this.deps.state.list();
+  }
+
+  /** Changes with every change to the rooms (what was derived from them is stale). */
+  version(): number {
+    return this.deps.state.version;
   }
 
   /** A room this process knows of. */

@@ -22,9 +22,16 @@ export class RoomState {
   private readonly seats = new Map<RoomId, Set<string>>();
   private readonly owners = new Map<RoomId, OwnerState>();
   private readonly present = new Map<RoomId, Map<string, Present>>();
+  private changes = 0;
+
+  /** Grows with every change: what was derived from an older version (a rendered lobby) is stale. */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Adds what the database says (start-up, or a room another process made that we missed). */
   load({ rooms, seats, owners }: RoomSnapshot): void {
+    this.changes++;
     for (const r of rooms) {
       const id = roomIdOf(r._id);
       this.views.set(id, {
@@ -45,6 +52,7 @@ export class RoomState {
   }
 
   apply(change: RoomChange): void {
+    this.changes++;
     switch (change.type) {
       case 'room':
         this.views.set(change.view._id, { ...change.view });

@@ -1,0 +1,77 @@
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { lobbyPage, type LobbyQuery } from '../services/lobby';
+import type { RoomService } from '../services/room.service';
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+const querySchema = z.object({
+  q: z.string().max(60).catch(''),
+  sort: z.enum(['new', 'people']).catch('new'),
+  full: z.enum(['hide', 'show']).catch('show'),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+interface Rendered {
+  version: number;
+  at: number;
+  html: Buffer;
+  br: Buffer;
+  gzip: Buffer;
+}
+
+/** A page may say "5 minutes ago": it is rendered again after this, even if no room changed. */
+const FRESH_MS = 30_000;
+const KEPT = 64;
+
+/**
+ * The lobby, rendered once per change of the rooms rather than per request, and compressed once
+ * (brotli and gzip): looking at it costs a lookup and a write of bytes. A page with a one-time
+ * notice (flash) is the visitor's own and is rendered for them.
+ */
+export function lobbyController({ rooms }: { rooms: RoomService }) {
+  const rendered = new Map<string, Rendered>();
+
+  const render = (res: Response, locals: object) =>
+    new Promise<string>((resolve, reject) =>
+      res.render('lobby.njk', locals, (err, html) => (err ? reject(err) : resolve(html))),
+    );
+
+  return async (req: Request, res: Response) => {
+    const input = querySchema.parse(req.query);
+    const query: LobbyQuery = {
+      q: input.q,
+      sort: input.sort,
+      hideFull: input.full === 'hide',
+      page: input.page,
+    };
+    const locals = () => ({ ...lobbyPage(rooms.list(), query), query });
+    const flash = req.session.flash;
+    if (flash) {
+      delete req.session.flash;
+      return res.render('lobby.njk', { ...locals(), flash });
+    }
+    const key = `${String(res.locals.lang)}\n${JSON.stringify(query)}`;
+    const version = rooms.version();
+    let page = rendered.get(key);
+    if (!page || page.version !== version || Date.now() - page.at > FRESH_MS) {
+      const html = Buffer.from(await render(res, locals()));
+      const [br, gz] = await Promise.all([
+        brotli(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }),
+        gzipped(html, { level: 6 }),
+      ]);
+      page = { version, at: Date.now(), html, br, gzip: gz };
+      rendered.delete(key);
+      rendered.set(key, page);
+      if (rendered.size > KEPT) rendered.delete(rendered.keys().next().value!);
+    }
+    const encoding = req.acceptsEncodings('br', 'gzip', 'identity');
+    res.vary('Accept-Encoding').type('html').set('Cache-Control', 'no-cache');
+    if (encoding === 'br') return res.set('Content-Encoding', 'br').send(page.br);
+    if (encoding === 'gzip') return res.set('Content-Encoding', 'gzip').send(page.gzip);
+    res.send(page.html);
+  };
+}

@@ -1,0 +1,141 @@
+import { Store, type SessionData } from 'express-session';
+import type mongoose from 'mongoose';
+import { isDuplicateKey } from '../lib/mongo';
+
+/** A stored session, in the shape connect-mongo used (sessions made before keep working). */
+interface StoredSession {
+  _id: string;
+  /** The session as JSON. */
+  session: string;
+  expires: Date;
+  lastModified?: Date;
+}
+
+interface Cached {
+  json: string;
+  expires: number;
+  touchedAt: number;
+}
+
+export interface SessionStoreOptions {
+  /** The sessions kept in memory (least recently used go first); 0 keeps none. */
+  cacheSize: number;
+  /** A session whose data did not change is written at most this often (its expiry moves on). */
+  touchAfterMs: number;
+  /** Used when a session has no cookie expiry. */
+  ttlMs: number;
+}
+
+/**
+ * Sessions in the database, looked up by `_id` alone (the one filter every server answers
+ * directly), with the sessions in use kept in memory so a page, a post or a socket handshake of
+ * someone active costs no query. Only a process serving the site alone may keep them: another
+ * process could change a session behind its back. Every write is acknowledged.
+ */
+export class SessionStore extends Store {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly connection: mongoose.Connection,
+    private readonly options: SessionStoreOptions,
+  ) {
+    super();
+  }
+
+  private get sessions() {
+    return this.connection.collection<StoredSession>('sessions');
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
+    const cached = this.fresh(sid);
+    if (cached) return callback(null, JSON.parse(cached.json) as SessionData);
+    this.sessions
+      .findOne({ _id: sid })
+      .then((doc) => {
+        if (!doc || doc.expires.getTime() <= Date.now()) return callback(null, null);
+        this.remember(sid, doc.session, doc.expires.getTime(), doc.lastModified?.getTime() ?? 0);
+        callback(null, JSON.parse(doc.session) as SessionData);
+      })
+      .catch((err: unknown) => callback(err));
+  }
+
+  override set(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
+    const json = JSON.stringify(session);
+    const expires = this.expiryOf(session);
+    const doc = { session: json, expires: new Date(expires), lastModified: new Date() };
+    this.write(sid, doc)
+      .then(() => {
+        this.remember(sid, json, expires, Date.now());
+        callback?.();
+      })
+      .catch((err: unknown) => callback?.(err));
+  }
+
+  override touch(sid: string, session: SessionData, callback?: () => void): void {
+    const cached = this.fresh(sid);
+    const now = Date.now();
+    if (cached && now - cached.touchedAt < this.options.touchAfterMs) return callback?.();
+    const expires = this.expiryOf(session);
+    this.sessions
+      .updateOne({ _id: sid }, { $set: { expires: new Date(expires), lastModified: new Date() } })
+      .then(() => {
+        if (cached) Object.assign(cached, { expires, touchedAt: now });
+        callback?.();
+      })
+      // A failed touch only shortens the session's life; the request goes on.
+      .catch(() => callback?.());
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.cache.delete(sid);
+    this.sessions
+      .deleteOne({ _id: sid })
+      .then(() => callback?.())
+      .catch((err: unknown) => callback?.(err));
+  }
+
+  /** Deletes the sessions that expired (the sweeper runs it: FerretDB has no TTL indexes). */
+  async expire(now: number): Promise<void> {
+    for (const [sid, entry] of this.cache) if (entry.expires <= now) this.cache.delete(sid);
+    await this.sessions.deleteMany({ expires: { $lt: new Date(now) } });
+  }
+
+  /** Insert or replace by `_id`; two racing inserts of one new session: the loser replaces. */
+  private async write(sid: string, doc: Omit<StoredSession, '_id'>): Promise<void> {
+    try {
+      await this.sessions.replaceOne({ _id: sid }, doc, { upsert: true });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      await this.sessions.replaceOne({ _id: sid }, doc);
+    }
+  }
+
+  private fresh(sid: string): Cached | undefined {
+    const entry = this.cache.get(sid);
+    if (!entry) return undefined;
+    if (entry.expires <= Date.now()) {
+      this.cache.delete(sid);
+      return undefined;
+    }
+    // Most recently used last: the first entry is the one to drop when full.
+    this.cache.delete(sid);
+    this.cache.set(sid, entry);
+    return entry;
+  }
+
+  private remember(sid: string, json: string, expires: number, touchedAt: number): void {
+    if (this.options.cacheSize <= 0) return;
+    this.cache.delete(sid);
+    this.cache.set(sid, { json, expires, touchedAt });
+    if (this.cache.size > this.options.cacheSize) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+
+  private expiryOf(session: SessionData): number {
+    // The cookie's remaining life; a session without one lives the store's default.
+    const left = session.cookie?.maxAge;
+    return Date.now() + (typeof left === 'number' ? left : this.options.ttlMs);
+  }
+}
