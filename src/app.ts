@@ -96,6 +96,7 @@ export function createApp({
     logger,
     typingTimeoutMs: config.TYPING_TIMEOUT_MS,
     replayMax: config.REPLAY_MAX,
+    alone: !redis,
   });
   const cluster = redis
     ? socketCluster(lobby, chatNsp, (change) => rooms.receive(change))

@@ -12,9 +12,12 @@ import { isDuplicateKey } from '../lib/mongo';
 import type { Person } from '../lib/identity';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
+import { RecentMessages } from './recent';
 import type { ChatMessage, Notifier } from './types';
 
 export const HISTORY_PAGE = 50;
+
+const nextOf = (top: number | undefined) => (top === undefined ? undefined : top + 1);
 
 interface Inserted {
   message: ChatMessage;
@@ -29,6 +32,8 @@ export interface ChatDependencies {
   typingTimeoutMs: number;
   /** The most missed messages one join replays. */
   replayMax: number;
+  /** True when this process serves the site alone: it may keep rooms' newest messages in memory. */
+  alone: boolean;
 }
 
 type Draft = Pick<MessageDoc, 'user'> &
@@ -71,8 +76,15 @@ export class ChatService {
   private readonly nextSeq = new Map<string, number>();
   private readonly writers = new KeyedLock();
   private readonly typists = new Map<string, NodeJS.Timeout>();
+  private readonly recent: RecentMessages;
 
-  constructor(private readonly deps: ChatDependencies) {}
+  constructor(private readonly deps: ChatDependencies) {
+    this.recent = new RecentMessages({
+      enabled: deps.alone,
+      perRoom: Math.max(deps.replayMax, HISTORY_PAGE * 4),
+      rooms: 2_000,
+    });
+  }
 
   /**
    * Saves a message, then pushes it to the room. With a client id (`cid`), a repeated send (a retry
@@ -140,6 +152,9 @@ export class ChatService {
 
   /** The latest page before `before` (or the newest), oldest first, whispers only for their two people. */
   async history(room: RoomId, viewerPid: string, before?: number): Promise<ChatMessage[]> {
+    await this.ensureRecent(room);
+    const kept = this.recent.page(room, viewerPid, HISTORY_PAGE, before);
+    if (kept) return kept;
     const filter = {
       ...this.visibleTo(room, viewerPid),
       ...(before != null ? { seq: { $lt: before } } : {}),
@@ -160,6 +175,13 @@ export class ChatService {
     viewerPid: string,
     after: number,
   ): Promise<{ messages: ChatMessage[]; truncated: boolean }> {
+    await this.ensureRecent(room);
+    const kept = this.recent.after(room, viewerPid, after);
+    if (kept)
+      return {
+        messages: kept.slice(-this.deps.replayMax),
+        truncated: kept.length > this.deps.replayMax,
+      };
     const docs = await Message.find({ ...this.visibleTo(room, viewerPid), seq: { $gt: after } })
       .sort({ seq: -1 })
       .limit(this.deps.replayMax + 1)
@@ -175,6 +197,7 @@ export class ChatService {
     >();
     await Message.deleteMany({ room });
     this.nextSeq.delete(room);
+    this.recent.forget(room);
     await Promise.all(gifs.flatMap((m) => (m.gif ? [this.removeFile(path.basename(m.gif))] : [])));
   }
 
@@ -185,6 +208,14 @@ export class ChatService {
           this.deps.logger.warn('could not delete upload', { name, code: err.code });
       },
     );
+  }
+
+  /** Reads a room's newest messages into memory the first time they are asked for. */
+  private async ensureRecent(room: RoomId): Promise<void> {
+    if (!this.deps.alone || this.recent.knows(room)) return;
+    const asked = Math.max(this.deps.replayMax, HISTORY_PAGE * 4);
+    const docs = await Message.find({ room }).sort({ seq: -1 }).limit(asked).lean<MessageDoc[]>();
+    this.recent.fill(room, docs.map(toChatMessage), asked);
   }
 
   private visibleTo(room: RoomId, viewerPid: string) {
@@ -199,11 +230,14 @@ export class ChatService {
   private async insertWithSeq(room: RoomId, draft: Draft): Promise<Inserted> {
     for (let attempt = 0; attempt < 20; attempt++) {
       let seq = this.nextSeq.get(room);
+      if (seq === undefined && attempt === 0) seq = nextOf(this.recent.top(room));
       if (seq === undefined || attempt > 0) seq = (await this.topSeq(room)) + 1;
       try {
         const doc = await Message.create({ ...draft, room, seq });
         this.nextSeq.set(room, seq + 1);
-        return { message: toChatMessage(doc.toObject()), fresh: true };
+        const message = toChatMessage(doc.toObject());
+        this.recent.add(message);
+        return { message, fresh: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // Either this message exists already (a retried send) or another writer took that seq.
