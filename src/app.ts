@@ -13,7 +13,7 @@ import { assets } from './http/assets';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { routes } from './http/routes';
 import { securityHeaders } from './http/security';
-import { createSessions } from './http/session';
+import { createSessions, SESSION_COOKIE } from './http/session';
 import { databaseHealth } from './db/health';
 import { Sweeper } from './services/sweeper';
 import { i18n } from './i18n';
@@ -105,8 +105,13 @@ export function createApp({
   const limits = new Limits(config, redis);
 
   const sessions = createSessions(config, connection, cluster);
-  io.engine.use(sessions.middleware);
   registerChatHandlers(chatNsp, {
+    sessions: {
+      load: (sid) => sessions.store.fetch(sid),
+      save: (sid, data) => sessions.store.put(sid, data),
+      cookie: SESSION_COOKIE,
+      secret: config.SESSION_SECRET,
+    },
     people: rooms.people,
     owners: rooms.owners,
     chat,

@@ -94,6 +94,19 @@ export class SessionStore extends Store {
       .catch((err: unknown) => callback?.(err));
   }
 
+  /** The session, as `get` gives it, for code that is not a request (sockets). */
+  fetch(sid: string): Promise<SessionData | null> {
+    return new Promise((resolve, reject) =>
+      this.get(sid, (err, session) => (err ? reject(asError(err)) : resolve(session ?? null))),
+    );
+  }
+
+  put(sid: string, session: SessionData): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.set(sid, session, (err) => (err ? reject(asError(err)) : resolve())),
+    );
+  }
+
   /** Deletes the sessions that expired (the sweeper runs it: FerretDB has no TTL indexes). */
   async expire(now: number): Promise<void> {
     for (const [sid, entry] of this.cache) if (entry.expires <= now) this.cache.delete(sid);
@@ -134,8 +147,14 @@ export class SessionStore extends Store {
   }
 
   private expiryOf(session: SessionData): number {
-    // The cookie's remaining life; a session without one lives the store's default.
+    // The cookie's remaining life (a live Cookie), or its end as stored (a session read back as
+    // data, as sockets write it); without either, the store's default.
     const left = session.cookie?.maxAge;
-    return Date.now() + (typeof left === 'number' ? left : this.options.ttlMs);
+    if (typeof left === 'number') return Date.now() + left;
+    const stored = (session.cookie as { expires?: unknown } | undefined)?.expires;
+    const end = typeof stored === 'string' ? Date.parse(stored) : NaN;
+    return Number.isNaN(end) ? Date.now() + this.options.ttlMs : end;
   }
 }
+
+const asError = (err: unknown) => (err instanceof Error ? err : new Error('session store failed'));

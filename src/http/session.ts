@@ -10,8 +10,10 @@ const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Sessions {
-  /** The one session middleware, shared by Express and both Socket.IO namespaces. */
+  /** The session middleware of pages and requests. */
   middleware: RequestHandler;
+  /** The same sessions, for sockets (authenticated by the cookie their handshake carried). */
+  store: SessionStore;
   /** Deletes expired sessions (the sweeper runs it: FerretDB has no TTL indexes). */
   expiry: SweepTask;
 }
@@ -48,6 +50,7 @@ export function createSessions(
   };
   return {
     middleware: session(options),
+    store,
     expiry: { name: 'sessions', everyMs: 10 * 60_000, run: (now) => store.expire(now) },
   };
 }

@@ -1,18 +1,20 @@
 import { BadRequest, NotParticipant, RoomNotFound } from '../errors';
-import { parseOrThrow } from '../lib/validate';
 import { parseRoomId } from '../lib/room-id';
+import { parseOrThrow } from '../lib/validate';
 import type { Logger } from '../logger';
 import type { ChatService } from '../services/chat.service';
 import type { LimitName, Limits } from '../services/limits';
 import type { OwnerTools } from '../services/room.owner';
 import type { RoomPeople } from '../services/room.people';
-import type { JoinData } from './events';
+import type { ChatClientToServer, JoinData } from './events';
 import { personChannel, type ChatNamespace } from './notifier';
 import { responder } from './respond';
 import { chatSchema, joinSchema, nickSchema, targetSchema, whisperSchema } from './schemas';
-import { reloadSession, saveSession, sessionOf, socketPerson, type ChatSocket } from './session';
+import { sessionIdOf, socketPerson, type ChatSocket, type SocketSessions } from './session';
 
 export interface ChatHandlerDependencies {
+  /** The sessions, and how the session cookie is named and signed. */
+  sessions: SocketSessions & { cookie: string; secret: string };
   people: RoomPeople;
   owners: OwnerTools;
   chat: ChatService;
@@ -20,161 +22,158 @@ export interface ChatHandlerDependencies {
   logger: Logger;
 }
 
-/**
- * Runs one socket's events one after another, in the order they arrived: a `leave` sent right
- * after a `join` takes effect after it, never in the middle of it (which left ghosts behind).
- */
-function inOrder(): (task: () => Promise<void>) => void {
-  let tail = Promise.resolve();
-  return (task) => void (tail = tail.then(task));
-}
+type Work = (socket: ChatSocket, raw: unknown) => Promise<unknown>;
 
-export function registerChatHandlers(
-  nsp: ChatNamespace,
-  { people, owners, chat, limits, logger }: ChatHandlerDependencies,
-): void {
-  const respond = responder(logger);
+/**
+ * The /chat events. Each socket's events run one after another, in the order they arrived: a
+ * `leave` sent right after a `join` takes effect after it, never in the middle of it (which left
+ * ghosts behind). The handlers are made once for all sockets (a socket holds only its queue's
+ * tail), so thousands of open sockets cost what bare Socket.IO costs.
+ */
+export function registerChatHandlers(nsp: ChatNamespace, deps: ChatHandlerDependencies): void {
+  const respond = responder(deps.logger);
+  const tails = new WeakMap<ChatSocket, Promise<void>>();
+  const inTurn = (socket: ChatSocket, task: () => Promise<void>) => {
+    const tail = (tails.get(socket) ?? Promise.resolve()).then(task);
+    tails.set(socket, tail);
+  };
+  const work = handlers(deps);
+  // One listener per event, shared: `this` is the socket (an emitter calls listeners on itself).
+  const listeners = Object.fromEntries(
+    Object.entries(work).map(([event, fn]) => [
+      event,
+      function (this: ChatSocket, ...args: unknown[]) {
+        // An event sent with only an acknowledgement (`leave`) has it first.
+        const [raw, ack] = typeof args[0] === 'function' ? [undefined, args[0]] : args;
+        inTurn(this, () => respond(ack, () => fn(this, raw)));
+      },
+    ]),
+  );
+  function onTyping(this: ChatSocket, raw: unknown) {
+    inTurn(this, () => typing(deps, this, raw));
+  }
+  function onDisconnect(this: ChatSocket) {
+    inTurn(this, () => leaveCurrent(deps, this));
+  }
 
   nsp.on('connection', (socket) => {
-    const queue = inOrder();
-    /** Registers an event whose work waits its turn; its result or refusal goes to the ack. */
-    const handle =
-      <T>(work: (raw: unknown) => Promise<T>) =>
-      (raw: unknown, ack?: unknown) =>
-        queue(() => respond(ack, () => work(raw)));
-
-    const leaveCurrent = async () => {
-      const { room, session, pid } = socket.data;
-      if (!room) return;
-      socket.data.room = undefined;
-      await socket.leave(room);
-      if (pid) await socket.leave(personChannel(room, pid));
-      if (session) people.depart(room, session, socket.id);
-    };
-
-    /** Spends one point of this person's budget for `name` (429 once spent). */
-    const spend = (name: LimitName) =>
-      limits.take(name, limits.person(socketPerson(socket).session));
-
-    /** The room this socket is in, or a refusal: every action below needs one. */
-    const current = () => {
-      const { room, session } = socket.data;
-      if (!room || !session) throw new NotParticipant();
-      return { room, session };
-    };
-
-    socket.on(
-      'join',
-      handle(async (raw): Promise<JoinData> => {
-        const parsed = joinSchema.safeParse(raw);
-        if (!parsed.success) throw new BadRequest('room_not_found');
-        const input = typeof parsed.data === 'string' ? { room: parsed.data } : parsed.data;
-        const room = parseRoomId(input.room);
-        if (!room) throw new RoomNotFound();
-        await reloadSession(socket);
-        const person = socketPerson(socket);
-        await spend('join');
-        if (socket.data.room && socket.data.room !== room) await leaveCurrent();
-        const joined = await people.join(room, person, {
-          unlocked: sessionOf(socket)?.unlocked,
-          after: input.after,
-          socketId: socket.id,
-          attach: async () => {
-            socket.data = { room, session: person.session, pid: person.pid };
-            await socket.join([room, personChannel(room, person.pid)]);
-          },
-        });
-        for (const message of joined.missed) socket.emit(message.to ? 'whisper' : 'chat', message);
-        return {
-          room,
-          pid: person.pid,
-          user: person.user,
-          nick: joined.me.nick,
-          owner: joined.owner,
-          participants: joined.participants,
-          truncated: joined.truncated,
-        };
-      }),
-    );
-
-    // `leave` carries no payload: its acknowledgement comes first.
-    socket.on('leave', (ack?: unknown) =>
-      queue(() =>
-        respond(ack, async () => {
-          await leaveCurrent();
-          return null;
-        }),
-      ),
-    );
-
-    socket.on(
-      'chat',
-      handle(async (raw) => {
-        const { chat: text, cid } = parseOrThrow(chatSchema, raw);
-        const { room, session } = current();
-        await spend('message');
-        return chat.post(room, people.presentPerson(room, session), { chat: text }, cid);
-      }),
-    );
-
-    socket.on(
-      'nick',
-      handle(async (raw) => {
-        const nick = parseOrThrow(nickSchema, raw);
-        await reloadSession(socket);
-        const person = socketPerson(socket);
-        await spend('nick');
-        people.setNick(person.session, socket.data.room, nick);
-        sessionOf(socket)!.nick = nick;
-        await saveSession(socket);
-        return { nick };
-      }),
-    );
-
-    socket.on('typing', (raw) =>
-      queue(async () => {
-        const { room, session } = socket.data;
-        if (typeof raw !== 'boolean' || !room || !session) return;
-        // Over budget: dropped silently, like typing from someone no longer present.
-        if (!(await limits.allow('typing', limits.person(session)))) return;
-        try {
-          chat.typing(room, people.presentPerson(room, session), raw);
-        } catch {
-          // Not present any more.
-        }
-      }),
-    );
-
-    socket.on(
-      'whisper',
-      handle(async (raw) => {
-        const { to, chat: text } = parseOrThrow(whisperSchema, raw);
-        const { room, session } = current();
-        await spend('message');
-        const from = people.presentPerson(room, session);
-        const target = await people.findByPid(room, to);
-        if (target.pid === from.pid) throw new BadRequest('whisper_self');
-        const message = await chat.whisper(room, from, target.pid, text);
-        return { delivered: true, message };
-      }),
-    );
-
-    // Owner tools: same payload ({ pid }), same checks, one service call each.
-    for (const action of ['kick', 'handover'] as const) {
-      socket.on(
-        action,
-        handle(async (raw) => {
-          const { pid } = parseOrThrow(targetSchema, raw);
-          const { room, session } = current();
-          await spend('ownerTools');
-          await owners[action](room, session, pid);
-          return null;
-        }),
-      );
-    }
-
-    socket.on('disconnect', () => queue(leaveCurrent));
+    socket.data.sid = sessionIdOf(socket, deps.sessions.cookie, deps.sessions.secret);
+    for (const [event, listener] of Object.entries(listeners))
+      socket.on(event as keyof ChatClientToServer, listener);
+    socket.on('typing', onTyping);
+    socket.on('disconnect', onDisconnect);
   });
 }
 
-export type { ChatSocket };
+/** Spends one point of this person's budget for `name` (429 once spent). */
+function spend({ limits }: ChatHandlerDependencies, socket: ChatSocket, name: LimitName) {
+  if (!socket.data.sid) throw new NotParticipant();
+  return limits.take(name, limits.person(socket.data.sid));
+}
+
+/** The room this socket is in, or a refusal: every action but joining needs one. */
+function current(socket: ChatSocket) {
+  const { room, session } = socket.data;
+  if (!room || !session) throw new NotParticipant();
+  return { room, session };
+}
+
+async function leaveCurrent({ people }: ChatHandlerDependencies, socket: ChatSocket) {
+  const { room, session, pid } = socket.data;
+  if (!room) return;
+  socket.data.room = undefined;
+  await socket.leave(room);
+  if (pid) await socket.leave(personChannel(room, pid));
+  if (session) people.depart(room, session, socket.id);
+}
+
+async function typing(deps: ChatHandlerDependencies, socket: ChatSocket, raw: unknown) {
+  const { room, session } = socket.data;
+  if (typeof raw !== 'boolean' || !room || !session) return;
+  // Over budget: dropped silently, like typing from someone no longer present.
+  if (!(await deps.limits.allow('typing', deps.limits.person(session)))) return;
+  try {
+    deps.chat.typing(room, deps.people.presentPerson(room, session), raw);
+  } catch {
+    // Not present any more.
+  }
+}
+
+function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
+  const { sessions, people, owners, chat } = deps;
+  const join = async (socket: ChatSocket, raw: unknown): Promise<JoinData> => {
+    const parsed = joinSchema.safeParse(raw);
+    if (!parsed.success) throw new BadRequest('room_not_found');
+    const input = typeof parsed.data === 'string' ? { room: parsed.data } : parsed.data;
+    const room = parseRoomId(input.room);
+    if (!room) throw new RoomNotFound();
+    // Read now, so a password unlocked since the socket connected counts.
+    const { person, session } = await socketPerson(socket, sessions);
+    await spend(deps, socket, 'join');
+    if (socket.data.room && socket.data.room !== room) await leaveCurrent(deps, socket);
+    const joined = await people.join(room, person, {
+      unlocked: session.unlocked,
+      after: input.after,
+      socketId: socket.id,
+      attach: async () => {
+        Object.assign(socket.data, { room, session: person.session, pid: person.pid });
+        await socket.join([room, personChannel(room, person.pid)]);
+      },
+    });
+    for (const message of joined.missed) socket.emit(message.to ? 'whisper' : 'chat', message);
+    return {
+      room,
+      pid: person.pid,
+      user: person.user,
+      nick: joined.me.nick,
+      owner: joined.owner,
+      participants: joined.participants,
+      truncated: joined.truncated,
+    };
+  };
+
+  // Owner tools: same payload ({ pid }), same checks, one service call each.
+  const ownerTool =
+    (action: 'kick' | 'handover'): Work =>
+    async (socket, raw) => {
+      const { pid } = parseOrThrow(targetSchema, raw);
+      const { room, session } = current(socket);
+      await spend(deps, socket, 'ownerTools');
+      await owners[action](room, session, pid);
+      return null;
+    };
+
+  return {
+    join,
+    leave: async (socket) => {
+      await leaveCurrent(deps, socket);
+      return null;
+    },
+    chat: async (socket, raw) => {
+      const { chat: text, cid } = parseOrThrow(chatSchema, raw);
+      const { room, session } = current(socket);
+      await spend(deps, socket, 'message');
+      return chat.post(room, people.presentPerson(room, session), { chat: text }, cid);
+    },
+    nick: async (socket, raw) => {
+      const nick = parseOrThrow(nickSchema, raw);
+      const { person, session } = await socketPerson(socket, sessions);
+      await spend(deps, socket, 'nick');
+      people.setNick(person.session, socket.data.room, nick);
+      await sessions.save(person.session, { ...session, nick });
+      return { nick };
+    },
+    whisper: async (socket, raw) => {
+      const { to, chat: text } = parseOrThrow(whisperSchema, raw);
+      const { room, session } = current(socket);
+      await spend(deps, socket, 'message');
+      const from = people.presentPerson(room, session);
+      const target = await people.findByPid(room, to);
+      if (target.pid === from.pid) throw new BadRequest('whisper_self');
+      const message = await chat.whisper(room, from, target.pid, text);
+      return { delivered: true, message };
+    },
+    kick: ownerTool('kick'),
+    handover: ownerTool('handover'),
+  };
+}

@@ -54,6 +54,8 @@ export interface ChatClientToServer {
 }
 
 export interface ChatSocketData {
+  /** The session id the handshake's cookie carried (the session is read when needed). */
+  sid?: string;
   room?: RoomId;
   session: string;
   pid: string;
