@@ -17,6 +17,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       });
     }
     if (res.headersSent) return next(err);
+    // A busy server (the transcoding queue) says when to come back.
+    if (error.status === 503 && typeof error.params.seconds === 'number')
+      res.set('Retry-After', String(error.params.seconds));
     if (wantsJson(req)) {
       return res.status(error.status).json({ ok: false, error: error.toBody() });
     }
