@@ -9,7 +9,8 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound(
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     const error = toAppError(err);
-    if (error.status >= 500) {
+    // A full transcoding queue is the server protecting itself, not a fault.
+    if (error.status >= 500 && error.code !== 'media_busy') {
       logger.error('request failed', {
         method: req.method,
         path: req.path,
