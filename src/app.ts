@@ -22,6 +22,7 @@ import type { Logger } from './logger';
 import { ChatService } from './services/chat.service';
 import { singleProcess } from './services/cluster';
 import type { Admission } from './services/admission';
+import type { RoomModeration } from './services/room.moderation';
 import type { OwnerTools } from './services/room.owner';
 import type { RoomPeople } from './services/room.people';
 import type { RoomService } from './services/room.service';
@@ -55,6 +56,7 @@ export interface GifChat {
   admission: Admission;
   people: RoomPeople;
   owners: OwnerTools;
+  moderation: RoomModeration;
   chat: ChatService;
   /** Expires what the database cannot (sessions, seats, rooms); `sweep()` runs it now. */
   sweeper: Sweeper;
@@ -101,8 +103,15 @@ export function createApp({
   const cluster = redis
     ? socketCluster(lobby, chatNsp, (change) => rooms.receive(change))
     : singleProcess;
-  const rooms = createRooms({ config, notifier, chat, logger, cluster });
   const limits = new Limits(config, redis);
+  const rooms = createRooms({
+    config,
+    notifier,
+    chat,
+    logger,
+    cluster,
+    spacing: (key, seconds) => limits.spacing(key, seconds),
+  });
 
   const sessions = createSessions(config, connection, cluster);
   registerChatHandlers(chatNsp, {
@@ -114,6 +123,7 @@ export function createApp({
     },
     people: rooms.people,
     owners: rooms.owners,
+    moderation: rooms.moderation,
     chat,
     limits,
     logger,
@@ -153,6 +163,7 @@ export function createApp({
       rooms: rooms.rooms,
       admission: rooms.admission,
       people: rooms.people,
+      moderation: rooms.moderation,
       chat,
       limits,
       redis,
@@ -170,6 +181,7 @@ export function createApp({
     admission: rooms.admission,
     people: rooms.people,
     owners: rooms.owners,
+    moderation: rooms.moderation,
     chat,
     sweeper,
     start: async () => {

@@ -7,9 +7,11 @@ import type { Redis } from '../lib/redis';
 import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
 import type { Limits } from '../services/limits';
+import type { RoomModeration } from '../services/room.moderation';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
 import { lobbyController } from './lobby.controller';
+import { moderationController } from './moderation.controller';
 import { roomController } from './room.controller';
 import { saveSession } from './request';
 import { SESSION_COOKIE } from './session';
@@ -21,6 +23,7 @@ export interface RouteDependencies {
   rooms: RoomService;
   admission: Admission;
   people: RoomPeople;
+  moderation: RoomModeration;
   chat: ChatService;
   /** Set when several processes serve the site: /healthz reports it. */
   redis?: Redis;
@@ -34,6 +37,7 @@ export function routes({
   rooms,
   admission,
   people,
+  moderation,
   chat,
   limits,
   redis,
@@ -41,6 +45,7 @@ export function routes({
 }: RouteDependencies): Router {
   const router = Router();
   const room = roomController({ rooms, admission, chat, people, limits });
+  const owner = moderationController({ moderation, limits });
   const uploadDir = config.UPLOAD_DIR;
 
   // Text and GIFs share the person's message budget with their socket messages and whispers.
@@ -99,15 +104,24 @@ export function routes({
   router.get('/room/:id', identity, room.enter);
   router.post('/room/:id/password', room.unlock);
   router.get('/room/:id/chats', room.history);
-  router.post('/room/:id/chat', messages, room.send);
+  router.post(
+    '/room/:id/chat',
+    messages,
+    room.requireParticipant,
+    owner.admitPost('room'),
+    room.send,
+  );
   router.post(
     '/room/:id/gif',
     messages,
     room.requireParticipant,
+    owner.admitPost('room'),
     gifUpload(uploadDir, config.MAX_GIF_BYTES),
     room.gif,
   );
   router.delete('/room/:id', room.remove);
+  router.post('/room/:id/settings', owner.settings);
+  router.post('/room/:id/mute', owner.mute);
   return router;
 }
 

@@ -1,13 +1,16 @@
-import { BadRequest, NotParticipant, RoomNotFound } from '../errors';
+import { BadRequest, RoomNotFound } from '../errors';
 import { parseRoomId } from '../lib/room-id';
 import { parseOrThrow } from '../lib/validate';
 import type { Logger } from '../logger';
 import type { ChatService } from '../services/chat.service';
-import type { LimitName, Limits } from '../services/limits';
+import type { Limits } from '../services/limits';
+import type { RoomModeration } from '../services/room.moderation';
 import type { OwnerTools } from '../services/room.owner';
 import type { RoomPeople } from '../services/room.people';
 import type { ChatClientToServer, JoinData } from './events';
 import { personChannel, type ChatNamespace } from './notifier';
+import { current, spend, type Work } from './handler.kit';
+import { moderationHandlers } from './moderation.handlers';
 import { responder } from './respond';
 import { chatSchema, joinSchema, nickSchema, targetSchema, whisperSchema } from './schemas';
 import { sessionIdOf, socketPerson, type ChatSocket, type SocketSessions } from './session';
@@ -17,12 +20,11 @@ export interface ChatHandlerDependencies {
   sessions: SocketSessions & { cookie: string; secret: string };
   people: RoomPeople;
   owners: OwnerTools;
+  moderation: RoomModeration;
   chat: ChatService;
   limits: Limits;
   logger: Logger;
 }
-
-type Work = (socket: ChatSocket, raw: unknown) => Promise<unknown>;
 
 /**
  * The /chat events. Each socket's events run one after another, in the order they arrived: a
@@ -37,7 +39,7 @@ export function registerChatHandlers(nsp: ChatNamespace, deps: ChatHandlerDepend
     const tail = (tails.get(socket) ?? Promise.resolve()).then(task);
     tails.set(socket, tail);
   };
-  const work = handlers(deps);
+  const work = { ...handlers(deps), ...moderationHandlers(deps) };
   // One listener per event, shared: `this` is the socket (an emitter calls listeners on itself).
   const listeners = Object.fromEntries(
     Object.entries(work).map(([event, fn]) => [
@@ -65,19 +67,6 @@ export function registerChatHandlers(nsp: ChatNamespace, deps: ChatHandlerDepend
   });
 }
 
-/** Spends one point of this person's budget for `name` (429 once spent). */
-function spend({ limits }: ChatHandlerDependencies, socket: ChatSocket, name: LimitName) {
-  if (!socket.data.sid) throw new NotParticipant();
-  return limits.take(name, limits.person(socket.data.sid));
-}
-
-/** The room this socket is in, or a refusal: every action but joining needs one. */
-function current(socket: ChatSocket) {
-  const { room, session } = socket.data;
-  if (!room || !session) throw new NotParticipant();
-  return { room, session };
-}
-
 async function leaveCurrent({ people }: ChatHandlerDependencies, socket: ChatSocket) {
   const { room, session, pid } = socket.data;
   if (!room) return;
@@ -100,7 +89,7 @@ async function typing(deps: ChatHandlerDependencies, socket: ChatSocket, raw: un
 }
 
 function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
-  const { sessions, people, owners, chat } = deps;
+  const { sessions, people, owners, moderation, chat } = deps;
   const join = async (socket: ChatSocket, raw: unknown): Promise<JoinData> => {
     const parsed = joinSchema.safeParse(raw);
     if (!parsed.success) throw new BadRequest('room_not_found');
@@ -129,6 +118,7 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       owner: joined.owner,
       participants: joined.participants,
       truncated: joined.truncated,
+      settings: moderation.settings(room),
     };
   };
 
@@ -153,6 +143,7 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       const { chat: text, cid } = parseOrThrow(chatSchema, raw);
       const { room, session } = current(socket);
       await spend(deps, socket, 'message');
+      await moderation.admitPost(room, session, 'room');
       return chat.post(room, people.presentPerson(room, session), { chat: text }, cid);
     },
     nick: async (socket, raw) => {
@@ -167,6 +158,7 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       const { to, chat: text } = parseOrThrow(whisperSchema, raw);
       const { room, session } = current(socket);
       await spend(deps, socket, 'message');
+      await moderation.admitPost(room, session, 'whisper');
       const from = people.presentPerson(room, session);
       const target = await people.findByPid(room, to);
       if (target.pid === from.pid) throw new BadRequest('whisper_self');
