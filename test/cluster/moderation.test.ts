@@ -35,7 +35,7 @@ test('lock, mute and slow mode set on one process hold on the other', async () =
   const told = next<RoomSettings>(guest.tab, 'settings', (s) => s.slowSeconds === 20);
   await ask(owner.tab, 'settings', { slowSeconds: 20 });
   await told;
-  await until(() => b.moderation.settings(room as never).slowSeconds === 20);
+  await until(() => b.moderation.settings(room).slowSeconds === 20);
   // The same person's tab on the other process shares the one message per 20 s.
   const guestOnA = await enter(room, a, guestVisitor);
   expect(await ask(guest.tab, 'chat', { chat: 'via b' })).toMatchObject({ ok: true });
@@ -46,7 +46,7 @@ test('lock, mute and slow mode set on one process hold on the other', async () =
 
   // Mute from A: refused on B.
   await ask(owner.tab, 'mute', { pid: guest.pid, muted: true });
-  await until(() => b.moderation.settings(room as never).muted.includes(guest.pid));
+  await until(() => b.moderation.settings(room).muted.includes(guest.pid));
   expect(await ask(guest.tab, 'whisper', { to: owner.pid, chat: 'psst' })).toMatchObject({
     ok: false,
     error: { code: 'muted' },
