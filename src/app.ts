@@ -26,6 +26,7 @@ import type { MediaStore } from './media/store';
 import { Transcoder } from './media/transcode';
 import { singleProcess } from './services/cluster';
 import type { Admission } from './services/admission';
+import type { RoomModeration } from './services/room.moderation';
 import type { OwnerTools } from './services/room.owner';
 import type { RoomPeople } from './services/room.people';
 import type { RoomService } from './services/room.service';
@@ -59,6 +60,7 @@ export interface GifChat {
   admission: Admission;
   people: RoomPeople;
   owners: OwnerTools;
+  moderation: RoomModeration;
   chat: ChatService;
   gifs: GifService;
   /** Where GIFs, posters and videos are stored (MEDIA_STORE). */
@@ -116,8 +118,15 @@ export function createApp({
   const cluster = redis
     ? socketCluster(lobby, chatNsp, (change) => rooms.receive(change))
     : singleProcess;
-  const rooms = createRooms({ config, notifier, chat, logger, cluster });
   const limits = new Limits(config, redis);
+  const rooms = createRooms({
+    config,
+    notifier,
+    chat,
+    logger,
+    cluster,
+    spacing: (key, seconds) => limits.spacing(key, seconds),
+  });
   const transcoder = new Transcoder({
     concurrency: config.MEDIA_CONCURRENCY,
     maxWaiting: config.MEDIA_QUEUE,
@@ -144,6 +153,7 @@ export function createApp({
     },
     people: rooms.people,
     owners: rooms.owners,
+    moderation: rooms.moderation,
     chat,
     gifs,
     limits,
@@ -190,6 +200,7 @@ export function createApp({
       rooms: rooms.rooms,
       admission: rooms.admission,
       people: rooms.people,
+      moderation: rooms.moderation,
       chat,
       gifs,
       media,
@@ -212,6 +223,7 @@ export function createApp({
     admission: rooms.admission,
     people: rooms.people,
     owners: rooms.owners,
+    moderation: rooms.moderation,
     chat,
     gifs,
     media,

@@ -3,7 +3,7 @@
 import type { Socket } from 'socket.io-client';
 import type { en } from '../../src/i18n/en';
 import type { ClientConfig } from '../../src/limits';
-import type { ChatMessage, Participant, RoomView } from '../../src/services/types';
+import type { ChatMessage, Participant, RoomSettings, RoomView } from '../../src/services/types';
 import type {
   ChatClientToServer,
   ChatServerToClient,
@@ -13,7 +13,7 @@ import type {
   Result,
 } from '../../src/sockets/events';
 
-export type { ChatMessage, ClientConfig, JoinData, Participant, RoomView };
+export type { ChatMessage, ClientConfig, JoinData, Participant, RoomSettings, RoomView };
 
 export type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
 export type LobbySocket = Socket<LobbyServerToClient, LobbyClientToServer>;
@@ -38,6 +38,8 @@ export interface Payloads {
   whisper: { to: string; chat: string };
   kick: { pid: string };
   handover: { pid: string };
+  settings: { locked?: boolean; slowSeconds?: number };
+  mute: { pid: string; muted: boolean };
 }
 
 /** What the acknowledgement of each of those events carries when it is `ok`. */

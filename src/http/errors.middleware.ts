@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { Banned, NotFound, RoomFull, RoomNotFound, toAppError } from '../errors';
+import { Banned, NotFound, RoomFull, RoomLocked, RoomNotFound, toAppError } from '../errors';
 import type { Logger } from '../logger';
 import { redirectAfterSave, setFlash, wantsJson } from './request';
 
@@ -26,7 +26,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     // Pages that cannot be entered send people back to the lobby with a one-time notice.
     const backToLobby =
-      error instanceof RoomNotFound || error instanceof RoomFull || error instanceof Banned;
+      error instanceof RoomNotFound ||
+      error instanceof RoomFull ||
+      error instanceof Banned ||
+      error instanceof RoomLocked;
     if (req.method === 'GET' && backToLobby && req.session) {
       setFlash(req, error.toBody());
       return void redirectAfterSave(req, res, '/').catch(() => res.redirect(303, '/'));

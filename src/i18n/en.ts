@@ -39,6 +39,7 @@ export const en = {
     older: 'Next page',
     pageOf: 'Page {page} of {pages}',
     noMatch: 'No room matches “{q}”.',
+    locked: 'Locked',
   },
   create: {
     pageTitle: 'New room',
@@ -79,6 +80,7 @@ export const en = {
     playbackHint: 'GIFs pause when you switch tabs or scroll them away.',
     secret: 'Secret',
     close: 'Close',
+    ownerTools: 'Owner tools',
   },
   pages: {
     notFoundTitle: 'Page not found',
@@ -149,6 +151,21 @@ export const en = {
     removed: '{name} was removed',
     justNow: 'just now',
     live: 'Live',
+    locked: 'Locked',
+    lockRoom: 'Lock the room (nobody new enters)',
+    slowMode: 'Slow mode',
+    slowOff: 'Off',
+    slowEvery: 'One message per {n} s',
+    slowNotice: 'Slow mode: one message per {n} s',
+    slowWait: 'Slow mode: you can send again in {n} s',
+    mutedNotice: 'The owner muted you: you can read but not post.',
+    mutedTag: 'muted',
+    mute: 'Mute',
+    muteLabel: 'Mute {name}',
+    unmute: 'Unmute',
+    unmuteLabel: 'Unmute {name}',
+    lockedNow: 'The owner locked the room: nobody new can enter.',
+    unlockedNow: 'The room is open again.',
   },
   errors: {
     // Codes of refusals (AppError.code); `{name}` marks a parameter the server sends along.
@@ -203,6 +220,10 @@ export const en = {
     gif_not_found: 'no such GIF',
     db_unavailable: 'the database is unavailable: try again in a moment',
     internal: 'something went wrong',
+    room_locked: 'the room is locked: nobody new can enter',
+    muted: 'the owner muted you: you can read but not post',
+    mute_self: 'you cannot mute yourself',
+    slow_mode: 'slow mode: you can send again in {seconds} s',
   },
 };
 

@@ -4,6 +4,7 @@
 import { io } from '/socket.io/socket.io.esm.min.js';
 import { byId } from '../lib/dom.js';
 import { createComposer } from './composer.js';
+import { createModeration } from './moderation.js';
 import { watchGifs } from './gifs.js';
 import { createOutbox } from './outbox.js';
 import { createPanel } from './panel.js';
@@ -26,13 +27,20 @@ const me = {
 const socket = io('/chat');
 watchGifs(byId('scroller'));
 
+const moderation = createModeration({ socket, me: () => me.pid, onChange: () => people.refresh() });
 const people = createPeople({
   socket,
   me: () => me.pid,
   ownerAtLoad: app.dataset.owner === 'true',
   onWhisper: (person) => composer.startWhisper(person),
-  onOwner: (owner) => (byId('owner-tools').hidden = !owner),
+  onOwner: (owner) => {
+    byId('owner-tools').hidden = !owner;
+    moderation.setOwner(owner);
+  },
+  isMuted: moderation.isMuted,
+  onMute: (pid) => void moderation.toggleMute(pid),
 });
+moderation.setOwner(app.dataset.owner === 'true');
 const timeline = createTimeline({ room, me: () => me.pid, nameOf: people.nameOf });
 const connection = stayInRoom({
   socket,
@@ -42,6 +50,7 @@ const connection = stayInRoom({
     if (data.truncated) timeline.skipAfter(after);
     Object.assign(me, { pid: data.pid, user: data.user, nick: data.nick });
     people.load(data);
+    moderation.load(data.settings);
     timeline.refreshWhispers();
   },
   onMessage(message) {
@@ -62,5 +71,6 @@ const composer = createComposer({
   send: outbox.send,
   show: timeline.show,
   onWhisperStart: () => panel.closeSidebar(false),
+  mayPost: moderation.mayPost,
 });
 wireUploads({ room, dropZone: byId('main'), onSent: timeline.show });
