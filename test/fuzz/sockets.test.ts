@@ -329,7 +329,6 @@ const badNick = fc.constantFrom<unknown>(
   '   ',
   'n'.repeat(LIMITS.nick.max + 1),
   'a\u0000b',
-  'tab\there',
   'system',
   'ＳＹＳＴＥＭ',
   null,
