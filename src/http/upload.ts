@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +9,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, BadRequest, TooLarge, UnsupportedMedia } from '../errors';
 
 const GIF_MAGIC = [Buffer.from('GIF87a'), Buffer.from('GIF89a')];
-export const GIF_NAME = /^[a-f0-9]{32}\.gif$/;
 
 /** Passes bytes through once the first six are a GIF signature; fails the stream otherwise. */
 class GifSignature extends Transform {
@@ -51,45 +50,24 @@ function track(req: Request, task: Promise<unknown>, path?: string): void {
   running.add(settled);
 }
 
-/** Waits until the request's disk work is done, then removes every file it created but `keep`. */
-async function discardFiles(req: Request, keep?: string): Promise<void> {
+/** Waits until the request's disk work is done, then removes every file it created. */
+async function discardFiles(req: Request): Promise<void> {
   const entry = work.get(req);
   if (!entry) return;
   while (entry.running.size) await Promise.all([...entry.running]);
-  await Promise.all(
-    [...entry.paths].filter((p) => p !== keep).map((p) => unlink(p).catch(() => undefined)),
-  );
+  await Promise.all([...entry.paths].map((p) => unlink(p).catch(() => undefined)));
 }
 
 /** Streams the upload to a random name on disk, checking magic bytes on the way; never buffers it. */
 function gifStorage(dir: string): StorageEngine {
+  let ready: Promise<unknown> | undefined;
   return {
     _handleFile(req, file, cb) {
-      const filename = `${randomBytes(16).toString('hex')}.gif`;
-      const target = path.join(dir, filename);
-      let size = 0;
-      const count = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
-      const out = createWriteStream(target, { flags: 'wx' });
-      // Refused: wait until the file is closed (it may be created after the refusal), then remove it.
-      const discard = (err: Error) =>
-        closed(out)
-          .then(() => unlink(target))
-          .catch(() => undefined)
-          .then(() => cb(err));
-      const written = pipeline(file.stream, new GifSignature(), count, out).then(
-        () => {
-          const truncated = (file.stream as { truncated?: boolean }).truncated;
-          if (truncated) return discard(new TooLarge('gif_too_large'));
-          cb(null, { filename, path: target, size });
-        },
-        (err: unknown) => discard(err as Error),
+      ready ??= mkdir(dir, { recursive: true });
+      track(
+        req,
+        ready.then(() => store(req, file, cb), cb),
       );
-      track(req, written, target);
     },
     _removeFile(req, file, cb) {
       const removed = unlink(file.path).then(
@@ -99,6 +77,38 @@ function gifStorage(dir: string): StorageEngine {
       track(req, removed);
     },
   };
+
+  function store(
+    req: Request,
+    file: Express.Multer.File,
+    cb: (error?: Error | null, info?: Partial<Express.Multer.File>) => void,
+  ) {
+    const filename = `${randomBytes(16).toString('hex')}.gif`;
+    const target = path.join(dir, filename);
+    let size = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const out = createWriteStream(target, { flags: 'wx' });
+    // Refused: wait until the file is closed (it may be created after the refusal), then remove it.
+    const discard = (err: Error) =>
+      closed(out)
+        .then(() => unlink(target))
+        .catch(() => undefined)
+        .then(() => cb(err));
+    const written = pipeline(file.stream, new GifSignature(), count, out).then(
+      () => {
+        const truncated = (file.stream as { truncated?: boolean }).truncated;
+        if (truncated) return discard(new TooLarge('gif_too_large'));
+        cb(null, { filename, path: target, size });
+      },
+      (err: unknown) => discard(err as Error),
+    );
+    track(req, written, target);
+  }
 }
 
 /** The one upload middleware: one file in field `gif`, size-limited, magic-checked, errors mapped to 4xx. */

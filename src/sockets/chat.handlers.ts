@@ -3,13 +3,21 @@ import { parseRoomId } from '../lib/room-id';
 import { parseOrThrow } from '../lib/validate';
 import type { Logger } from '../logger';
 import type { ChatService } from '../services/chat.service';
+import type { GifService } from '../services/gifs.service';
 import type { LimitName, Limits } from '../services/limits';
 import type { OwnerTools } from '../services/room.owner';
 import type { RoomPeople } from '../services/room.people';
 import type { ChatClientToServer, JoinData } from './events';
 import { personChannel, type ChatNamespace } from './notifier';
 import { responder } from './respond';
-import { chatSchema, joinSchema, nickSchema, targetSchema, whisperSchema } from './schemas';
+import {
+  chatSchema,
+  gifSchema,
+  joinSchema,
+  nickSchema,
+  targetSchema,
+  whisperSchema,
+} from './schemas';
 import { sessionIdOf, socketPerson, type ChatSocket, type SocketSessions } from './session';
 
 export interface ChatHandlerDependencies {
@@ -18,6 +26,7 @@ export interface ChatHandlerDependencies {
   people: RoomPeople;
   owners: OwnerTools;
   chat: ChatService;
+  gifs: Pick<GifService, 'resend'>;
   limits: Limits;
   logger: Logger;
 }
@@ -173,6 +182,12 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       const { room, session } = current(socket);
       await spend(deps, socket, 'message');
       return chat.post(room, people.presentPerson(room, session), { chat: text }, cid);
+    },
+    gif: async (socket, raw) => {
+      const { name, cid } = parseOrThrow(gifSchema, raw);
+      const { room, session } = current(socket);
+      await spend(deps, socket, 'message');
+      return deps.gifs.resend(room, people.presentPerson(room, session), name, cid);
     },
     nick: async (socket, raw) => {
       const nick = parseOrThrow(nickSchema, raw);
