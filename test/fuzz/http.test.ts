@@ -75,6 +75,7 @@ const ROUTES = [
   '/js/:junk',
   '/:junk',
   '/room/:id/:junk',
+  '/gifs',
 ] as const;
 
 /** A path segment as a client may send it: encoded, or raw bytes a browser would not send. */
@@ -117,7 +118,7 @@ interface Req {
   body: Body;
 }
 
-const FIELDS = ['title', 'max', 'password', 'chat', 'cid', 'before', '_csrf'] as const;
+const FIELDS = ['title', 'max', 'password', 'chat', 'cid', 'before', 'gif', '_csrf'] as const;
 /** Values that pass a field's check, so requests also get past the first check to later ones. */
 const VALID: Record<string, unknown[]> = {
   title: ['a title', '😀'.repeat(30), 'é'.repeat(LIMITS.title.max)],
@@ -126,6 +127,7 @@ const VALID: Record<string, unknown[]> = {
   chat: ['hello', 'x'.repeat(LIMITS.chat.max)],
   cid: ['abcdefgh12', 'A_-'.repeat(10)],
   before: [1, '5'],
+  gif: ['0123456789abcdef0123456789abcdef', '/gif/0123456789abcdef0123456789abcdef.gif'],
 };
 
 const fields: fc.Arbitrary<Record<string, unknown>> = fc
@@ -197,11 +199,25 @@ const body: fc.Arbitrary<Body> = fc.oneof(
 );
 
 const queryKey = fc.oneof(
-  fc.constantFrom('before', 'q', 'sort', 'full', 'page', '__proto__', '__proto__[x]', 'a[]'),
+  fc.constantFrom(
+    'before',
+    'q',
+    'sort',
+    'full',
+    'page',
+    'tab',
+    'room',
+    '__proto__',
+    '__proto__[x]',
+    'a[]',
+  ),
   fc.string({ maxLength: 6 }),
 );
 const queryValue = fc.oneof(
-  fc.constantFrom('1', '0', '-1', '1.5', 'new', 'people', 'hide', 'show', '9007199254740993'),
+  fc.constantFrom(
+    ...['1', '0', '-1', '1.5', 'new', 'people', 'hide', 'show', '9007199254740993'],
+    ...['recent', 'popular', '0123456789abcdef01234567'],
+  ),
   shortHostileString,
 );
 
@@ -221,6 +237,7 @@ const ANSWERS: Record<(typeof ROUTES)[number], Method[]> = {
   '/js/:junk': ['GET'],
   '/:junk': ['GET'],
   '/room/:id/:junk': ['GET', 'POST'],
+  '/gifs': ['GET'],
 };
 
 const req: fc.Arbitrary<Req> = fc.constantFrom(...ROUTES).chain((route) =>

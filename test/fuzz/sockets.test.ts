@@ -42,17 +42,19 @@ afterAll(async () => {
   await h.close();
 });
 
-const EVENTS = ['join', 'leave', 'chat', 'typing', 'nick', 'whisper', 'kick', 'handover'] as const;
-/** Events answered through an acknowledgement (`typing` never is, unknown events neither). */
-const ACKNOWLEDGED = new Set<string>([
+const EVENTS = [
   'join',
   'leave',
   'chat',
+  'gif',
+  'typing',
   'nick',
   'whisper',
   'kick',
   'handover',
-]);
+] as const;
+/** Events answered through an acknowledgement (`typing` never is, unknown events neither). */
+const ACKNOWLEDGED = new Set<string>(EVENTS.filter((e) => e !== 'typing'));
 const OTHER_EVENTS = [
   '__proto__',
   'constructor',
@@ -138,6 +140,16 @@ const payloadFor: Record<(typeof EVENTS)[number], fc.Arbitrary<unknown>> = {
   ),
   leave: hostileValue,
   chat: fc.record({ chat: textValue, cid: cidValue }, { requiredKeys: [] }),
+  gif: fc.record(
+    {
+      name: fc.oneof(
+        fc.constantFrom<unknown>('0123456789abcdef0123456789abcdef', '/gif/../../etc/passwd'),
+        hostileValue,
+      ),
+      cid: cidValue,
+    },
+    { requiredKeys: [] },
+  ),
   typing: fc.oneof(fc.boolean(), hostileValue),
   nick: fc.oneof(
     fc.constantFrom<unknown>('Alice', 'Bob', 'system', 'Аlice'),
@@ -340,10 +352,10 @@ const refusedEmit: fc.Arbitrary<Emit> = fc.oneof(
   // Anything but joining and leaving, from a tab that is in no room.
   fc.record({
     tab: fc.constantFrom(...OUTSIDERS),
-    event: fc.constantFrom('chat', 'whisper', 'kick', 'handover'),
+    event: fc.constantFrom('chat', 'gif', 'whisper', 'kick', 'handover'),
     args: fc.oneof(
       fc
-        .constantFrom('chat', 'whisper', 'kick', 'handover')
+        .constantFrom('chat', 'gif', 'whisper', 'kick', 'handover')
         .chain((e) => payloadFor[e as (typeof EVENTS)[number]].map((p) => [p])),
       hostileValue.map((v) => [v]),
     ),
