@@ -27,7 +27,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // Pages that cannot be entered send people back to the lobby with a one-time notice.
     const backToLobby =
       error instanceof RoomNotFound || error instanceof RoomFull || error instanceof Banned;
-    if (req.method === 'GET' && backToLobby && req.session) {
+    // With the notice kept in the session; a request that brought no identity gets none (and no
+    // stored session: looking stores nothing).
+    if (req.method === 'GET' && backToLobby && req.session?.pid) {
       setFlash(req, error.toBody());
       return void redirectAfterSave(req, res, '/').catch(() => res.redirect(303, '/'));
     }

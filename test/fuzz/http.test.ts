@@ -1,6 +1,8 @@
 import fc from 'fast-check';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import type { RoomId } from '../../src/lib/room-id';
+import { SESSION_COOKIE } from '../../src/http/session';
 import { LIMITS } from '../../src/limits';
 import { startHarness, type Harness, type Visitor } from '../support/harness';
 import {
@@ -589,6 +591,25 @@ test('refused requests are 4xx and change nothing stored', async () => {
   expect(refused).toBeGreaterThan(400);
 });
 
+test('a visitor who brings no cookie stores nothing and is given no session, whatever they ask', async () => {
+  const sessions = () => mongoose.connection.collection('sessions').countDocuments();
+  await fc.assert(
+    fc.asyncProperty(fc.array(req, { minLength: 5, maxLength: 20 }), async (batch) => {
+      await fixtures();
+      const before = await sessions();
+      for (const r of batch) {
+        const res = await send({ ...r, who: 'nobody' });
+        check(r, res);
+        const cookies = (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+        if (cookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`)))
+          throw new Error(`${r.method} ${pathOf(r).slice(0, 200)} gave a session to no one`);
+      }
+      expect(await sessions()).toBe(before);
+    }),
+    { numRuns: 20 },
+  );
+});
+
 describe('found by the fuzzer', () => {
   test('a title of 60 emoji (120 UTF-16 units) is 60 characters: the room is made, not a 500', async () => {
     const title = '😀'.repeat(LIMITS.title.max);
@@ -608,4 +629,15 @@ describe('found by the fuzzer', () => {
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error).toMatchObject({ code: 'text_too_long', params: { max: 60 } });
   });
+});
+
+test('the GIF picker and a history page asked for without a cookie store no session', async () => {
+  const sessions = () => mongoose.connection.collection('sessions').countDocuments();
+  const before = await sessions();
+  for (const path of ['/gifs', '/gifs?tab=popular', '/room/0123456789abcdef01234567/chats']) {
+    const res = await request(h.url).get(path).redirects(0);
+    expect(res.status).toBeLessThan(500);
+    expect(String(res.headers['set-cookie'] ?? '')).not.toContain(SESSION_COOKIE);
+  }
+  expect(await sessions()).toBe(before);
 });
