@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { NextFunction, Request, Response } from 'express';
-import { BadRequest, RoomNotFound } from '../errors';
+import { BadRequest, NotParticipant, RoomNotFound } from '../errors';
 import { parseRoomId } from '../lib/room-id';
 import { parseOrThrow } from '../lib/validate';
 import type { Admission } from '../services/admission';
@@ -46,15 +46,19 @@ export function gifController({ gifs, admission, people }: GifControllerDependen
     /** `GET /gifs?tab=recent|popular&q=&room=`. */
     picker: async (req: Request, res: Response) => {
       const { tab, q, room: rawRoom } = parseOrThrow(pickerQuery, req.query);
-      const person = personFrom(req);
+      // Looking stores nothing: a visitor no page has given an identity yet has no GIFs of their
+      // own, and is not given an identity (a stored session) here.
+      const pid = req.session.pid;
       let room;
       if (rawRoom) {
         room = parseRoomId(rawRoom);
         if (!room) throw new RoomNotFound();
+        if (!pid) throw new NotParticipant();
         // A secret room's GIFs are listed only to the people in it.
-        await admission.requireParticipant(room, person.session);
+        await admission.requireParticipant(room, req.sessionID);
       }
-      const items = await gifs.picker(person.pid, { tab, q: q?.trim() || undefined, room });
+      const query = { tab, q: q?.trim() || undefined, room };
+      const items = pid || tab === 'popular' ? await gifs.picker(pid ?? '', query) : [];
       res.set('Cache-Control', 'private, no-store').json({ tab, items });
     },
   };
