@@ -6,6 +6,7 @@ import { el, svg } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { freshIntent, listenIntent, onModeChange, wants } from './playback.js';
 import { hydrateVideo } from './player.js';
+import { watchBoxes } from './viewport.js';
 
 /**
  * @typedef {import('./playback.js').Intent & PlayerParts} Player
@@ -28,10 +29,8 @@ const PAUSE = 'M7 5h3.5v14H7zm6.5 0H17v14h-3.5z';
 
 /** @type {Map<Element, Player>} */
 const players = new Map();
-/** @type {IntersectionObserver | null} */
-let viewObserver = null;
-/** @type {IntersectionObserver | null} */
-let nearObserver = null;
+/** @type {ReturnType<typeof watchBoxes> | null} */
+let watcher = null;
 
 /** @param {Player} p */
 function update(p) {
@@ -78,28 +77,7 @@ function load(p) {
  * @param {HTMLElement} root
  */
 export function watchGifs(root) {
-  viewObserver = new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) {
-        const p = players.get(entry.target);
-        if (!p) continue;
-        p.inView = entry.isIntersecting;
-        update(p);
-      }
-    },
-    { root, threshold: 0 },
-  );
-  nearObserver = new IntersectionObserver(
-    (entries, observer) => {
-      for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        const p = players.get(entry.target);
-        if (p) load(p);
-        observer.unobserve(entry.target);
-      }
-    },
-    { root, rootMargin: '800px 0px' },
-  );
+  watcher = watchBoxes(root, players, update, load);
 }
 
 /**
@@ -111,7 +89,7 @@ export function hydrate(box) {
     return;
   // A GIF with a video plays as one (player.js); back here if the video fails.
   if (box.dataset.video) return hydrateVideo(box, hydrate);
-  if (!viewObserver || !nearObserver) throw new Error('watchGifs() first');
+  if (!watcher) throw new Error('watchGifs() first');
   /** @type {Player} */
   const p = {
     box,
@@ -143,8 +121,7 @@ export function hydrate(box) {
     () => update(p),
   );
   update(p);
-  viewObserver.observe(box);
-  nearObserver.observe(box);
+  watcher.observe(box);
 }
 
 // A new setting starts afresh: what was played or paused by hand follows it.

@@ -6,6 +6,7 @@
 // the tab is visible. The video is fetched once it comes near the screen (on click, when clicked).
 import { el, svg } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { watchBoxes } from './viewport.js';
 import { freshIntent, listenIntent, onModeChange, playbackMode, wants } from './playback.js';
 
 /**
@@ -20,8 +21,8 @@ const PAUSE = 'M7 5h3.5v14H7zm6.5 0H17v14h-3.5z';
 
 /** @type {Map<Element, VideoPlayer>} */
 const players = new Map();
-/** @type {{ view: IntersectionObserver, near: IntersectionObserver } | null} */
-let observers = null;
+/** @type {ReturnType<typeof watchBoxes> | null} */
+let watcher = null;
 
 /** @param {VideoPlayer} p */
 function load(p) {
@@ -45,34 +46,11 @@ function update(p) {
 }
 
 function watch() {
-  if (observers) return observers;
-  const root = document.getElementById('scroller');
-  observers = {
-    view: new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          const p = players.get(entry.target);
-          if (!p) continue;
-          p.inView = entry.isIntersecting;
-          update(p);
-        }
-      },
-      { root, threshold: 0 },
-    ),
-    near: new IntersectionObserver(
-      (entries, observer) => {
-        for (const entry of entries) {
-          if (!entry.isIntersecting) continue;
-          const p = players.get(entry.target);
-          // "On click" may never play it: then only the poster is fetched, the video on click.
-          if (p && playbackMode() !== 'click') load(p);
-          observer.unobserve(entry.target);
-        }
-      },
-      { root, rootMargin: '800px 0px' },
-    ),
-  };
-  return observers;
+  // "On click" may never play it: then only the poster is fetched, the video on click.
+  watcher ??= watchBoxes(document.getElementById('scroller'), players, update, (p) => {
+    if (playbackMode() !== 'click') load(p);
+  });
+  return watcher;
 }
 
 /**
@@ -113,7 +91,7 @@ export function hydrateVideo(box, fallback) {
   video.addEventListener('error', () => {
     p.error = true;
     players.delete(box);
-    watch().view.unobserve(box);
+    watch().unobserve(box);
     delete box.dataset.video;
     box.classList.remove('sized');
     fallback(box);
@@ -126,9 +104,7 @@ export function hydrateVideo(box, fallback) {
     () => update(p),
   );
   update(p);
-  const { view, near } = watch();
-  view.observe(box);
-  near.observe(box);
+  watch().observe(box);
 }
 
 /**
