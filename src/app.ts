@@ -70,6 +70,11 @@ export interface GifChat {
   sweeper: Sweeper;
   /** Connects to the other processes (Redis), loads the rooms and starts the sweeper. */
   start(): Promise<void>;
+  /**
+   * Resolves once everything received so far has taken effect: every socket event handled, and
+   * every closed tab's grace period over and its leave done.
+   */
+  settled(): Promise<void>;
   /** Stops timers and closes sockets and the HTTP server (not the database or Redis). */
   close(): Promise<void>;
 }
@@ -133,7 +138,7 @@ export function createApp({
   });
 
   const sessions = createSessions(config, connection, cluster);
-  registerChatHandlers(chatNsp, {
+  const chatHandlers = registerChatHandlers(chatNsp, {
     sessions: {
       load: (sid) => sessions.store.fetch(sid),
       save: (sid, data) => sessions.store.put(sid, data),
@@ -221,6 +226,10 @@ export function createApp({
       await rooms.start();
       await gifs.load();
       sweeper.start();
+    },
+    settled: async () => {
+      await chatHandlers.settled();
+      await rooms.settled();
     },
     close: async () => {
       // Sockets first, so their disconnects land before the services stop their timers.

@@ -39,12 +39,21 @@ type Work = (socket: ChatSocket, raw: unknown) => Promise<unknown>;
  * ghosts behind). The handlers are made once for all sockets (a socket holds only its queue's
  * tail), so thousands of open sockets cost what bare Socket.IO costs.
  */
-export function registerChatHandlers(nsp: ChatNamespace, deps: ChatHandlerDependencies): void {
+export function registerChatHandlers(
+  nsp: ChatNamespace,
+  deps: ChatHandlerDependencies,
+): { settled(): Promise<void> } {
   const respond = responder(deps.logger);
   const tails = new WeakMap<ChatSocket, Promise<void>>();
+  const running = new Set<Promise<void>>();
   const inTurn = (socket: ChatSocket, task: () => Promise<void>) => {
-    const tail = (tails.get(socket) ?? Promise.resolve()).then(task);
+    // A task that fails (typing's budget, a disconnect's leave) is logged; the next still runs.
+    const tail = (tails.get(socket) ?? Promise.resolve())
+      .then(task)
+      .catch((err: unknown) => deps.logger.error('socket event failed', { err: String(err) }))
+      .finally(() => running.delete(tail));
     tails.set(socket, tail);
+    running.add(tail);
   };
   const work = handlers(deps);
   // One listener per event, shared: `this` is the socket (an emitter calls listeners on itself).
@@ -72,6 +81,13 @@ export function registerChatHandlers(nsp: ChatNamespace, deps: ChatHandlerDepend
     socket.on('typing', onTyping);
     socket.on('disconnect', onDisconnect);
   });
+
+  return {
+    /** Resolves once every event received so far (disconnects included) has been handled. */
+    settled: async () => {
+      while (running.size) await Promise.allSettled([...running]);
+    },
+  };
 }
 
 /** Spends one point of this person's budget for `name` (429 once spent). */
