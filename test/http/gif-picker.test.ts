@@ -170,3 +170,11 @@ test('asking for the list without a session makes none: Recent is empty, Popular
   const recent = await request(h.app).get('/gifs?tab=recent');
   expect(recent.body.items).toEqual([]);
 });
+
+test('the picker is for searching, not scraping: 60 lists a minute per person', async () => {
+  const eve = await h.visitor();
+  const statuses: number[] = [];
+  for (let i = 0; i < 61; i++) statuses.push((await picker(eve, `tab=popular&q=${i}`)).status);
+  expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true);
+  expect(statuses[60]).toBe(429);
+});
