@@ -59,7 +59,7 @@ export function routes({
 }: RouteDependencies): Router {
   const router = Router();
   const room = roomController({ rooms, admission, chat, people, limits });
-  const gif = gifController({ gifs, admission, people });
+  const gif = gifController({ gifs, limits, admission, people });
   const owner = moderationController({ moderation, limits });
 
   // Text and GIFs share the person's message budget with their socket messages and whispers.

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multer, { MulterError, type StorageEngine } from 'multer';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, BadRequest, TooLarge, UnsupportedMedia } from '../errors';
+import type { SweepTask } from '../services/sweeper';
 
 const GIF_MAGIC = [Buffer.from('GIF87a'), Buffer.from('GIF89a')];
 
@@ -133,5 +134,24 @@ export function gifUpload(dir: string, maxBytes: number) {
       if (refused) return void discardFiles(req).then(() => next(refused));
       next();
     });
+  };
+}
+
+/**
+ * The sweeper's task for uploads a crashed process left in the incoming directory: a file there
+ * is in use for seconds, so one older than `maxAgeMs` belongs to nobody.
+ */
+export function incomingExpiry(dir: string, maxAgeMs = 3_600_000): SweepTask {
+  return {
+    name: 'incoming',
+    everyMs: 10 * 60_000,
+    run: async (now) => {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names) {
+        const file = path.join(dir, name);
+        const stats = await stat(file).catch(() => null);
+        if (stats && now - stats.mtimeMs > maxAgeMs) await rm(file, { force: true });
+      }
+    },
   };
 }

@@ -14,7 +14,8 @@ export type LimitName =
   | 'createByAddress'
   | 'password'
   | 'passwordByRoom'
-  | 'ownerTools';
+  | 'ownerTools'
+  | 'picker';
 
 interface Rule {
   points: number;
@@ -62,6 +63,8 @@ function rules(config: LimitConfig): Record<LimitName, Rule> {
       code: 'too_many_requests',
     },
     ownerTools: { points: 30, seconds: 60, code: 'too_many_requests' },
+    // The GIF picker's lists: searching as one types, not scraping (each may cost a query in a cluster).
+    picker: { points: 60, seconds: 60, code: 'too_many_requests' },
   };
 }
 

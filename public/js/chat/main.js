@@ -9,6 +9,7 @@ import { watchGifs } from './gifs.js';
 import { createOutbox } from './outbox.js';
 import { createPanel } from './panel.js';
 import { createPeople } from './people.js';
+import { createPicker } from './picker.js';
 import { stayInRoom } from './room.js';
 import { createTimeline } from './timeline.js';
 import { wireUploads } from './upload.js';
@@ -74,3 +75,4 @@ const composer = createComposer({
   mayPost: moderation.mayPost,
 });
 wireUploads({ room, dropZone: byId('main'), onSent: timeline.show });
+createPicker({ socket, room, isJoined: connection.isJoined, onSent: timeline.show });
