@@ -203,7 +203,7 @@ async function play(tabs: Tab[], people: Visitor[], rooms: RoomId[], ops: Op[]):
 async function quiesce(tabs: Tab[]): Promise<{ op: string; result: Result<unknown> }[]> {
   const answers = await within(
     Promise.all(tabs.flatMap((t) => t.answers)),
-    10_000,
+    60_000,
     'an event of an open tab',
   );
   await Promise.all(tabs.flatMap((t) => t.closed).map(gone));
