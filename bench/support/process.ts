@@ -1,8 +1,9 @@
 /* Servers under measurement, each in its own child process: started on a free port, waited for,
  * measured from outside (/proc) and stopped. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -14,7 +15,14 @@ export interface Server {
   pid: number;
   /** Resident memory of the process now, in bytes (from /proc). */
   rss(): Promise<number>;
+  /** Resident memory and live heap right after a full garbage collection, in bytes (probe.js). */
+  settled(): Promise<Memory>;
   stop(): Promise<void>;
+}
+
+export interface Memory {
+  rss: number;
+  heapUsed: number;
 }
 
 export interface ServerSpec {
@@ -40,19 +48,31 @@ export function freePort(): Promise<number> {
 /** A TypeScript file of bench/ run by ts-node (transpile only), as `npm run bench` runs. */
 export const tsNode = (file: string): string[] => [
   process.execPath,
+  ...PROBE,
   '-r',
   'ts-node/register/transpile-only',
   path.join(ROOT, file),
 ];
 
+/** Node flags every measured server gets: GC on demand through the probe (nothing else changes). */
+export const PROBE = ['--expose-gc', '-r', path.join(ROOT, 'bench', 'support', 'probe.js')];
+
 export async function startServer(spec: ServerSpec): Promise<Server> {
   const port = await freePort();
+  const probeDir = await mkdtemp(path.join(os.tmpdir(), 'gifchat-bench-probe-'));
+  const probeFile = path.join(probeDir, 'memory.json');
   const [cmd, ...args] = spec.command;
   const child = spawn(cmd!, args, {
     cwd: ROOT,
     // Request logs (morgan) go nowhere, the same for every server.
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...spec.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      ...spec.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BENCH_PROBE_FILE: probeFile,
+    },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
@@ -64,7 +84,20 @@ export async function startServer(spec: ServerSpec): Promise<Server> {
     port,
     pid: child.pid!,
     rss: () => rssOf(child.pid!),
-    stop: () => stop(child),
+    settled: async () => {
+      await rm(probeFile, { force: true });
+      child.kill('SIGUSR2');
+      for (let i = 0; i < 200; i++) {
+        const text = await readFile(probeFile, 'utf8').catch(() => '');
+        if (text) return JSON.parse(text) as Memory;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${spec.name} did not report its memory`);
+    },
+    stop: async () => {
+      await stop(child);
+      await rm(probeDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -117,7 +150,9 @@ export function run(command: string[], env: Record<string, string> = {}): Promis
     child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${command.join(' ')} (${code}): ${err}`)),
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${command.join(' ')} (${code}): ${err}${out.slice(-2000)}`)),
     );
   });
 }

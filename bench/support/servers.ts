@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, tsNode, type Server } from './process';
+import { PROBE, startServer, tsNode, type Server } from './process';
 
 export type Kind = 'bare' | 'floor' | 'raw' | 'multer' | 'classic' | 'dev' | 'prod';
 
@@ -48,7 +48,7 @@ export async function start(
   if (isGifChat(kind)) {
     return startServer({
       name: LABELS[kind],
-      command: [process.execPath, 'dist/src/server.js'],
+      command: [process.execPath, ...PROBE, 'dist/src/server.js'],
       ready: '/healthz',
       env: {
         ...common,
