@@ -9,7 +9,7 @@ import morgan from 'morgan';
 import nunjucks from 'nunjucks';
 import { Server } from 'socket.io';
 import type { Config } from './config';
-import { assets } from './http/assets';
+import { assets, publicFiles } from './http/assets';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { routes } from './http/routes';
 import { securityHeaders } from './http/security';
@@ -143,9 +143,7 @@ export function createApp({
   app.use(cookieParser());
   app.use(i18n());
   app.use(assets(path.join(ROOT, 'public'), config));
-  app.use(
-    express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false, redirect: false }),
-  );
+  app.use(publicFiles(path.join(ROOT, 'public')));
   app.use(sessions.middleware);
   app.use(
     routes({

@@ -55,7 +55,13 @@ export const tsNode = (file: string): string[] => [
 ];
 
 /** Node flags every measured server gets: GC on demand through the probe (nothing else changes). */
-export const PROBE = ['--expose-gc', '-r', path.join(ROOT, 'bench', 'support', 'probe.js')];
+export const PROBE = [
+  '--expose-gc',
+  '-r',
+  path.join(ROOT, 'bench', 'support', 'probe.js'),
+  // e.g. BENCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile every server.
+  ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+];
 
 export async function startServer(spec: ServerSpec): Promise<Server> {
   const port = await freePort();
