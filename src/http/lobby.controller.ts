@@ -52,7 +52,8 @@ export function lobbyController({ rooms }: { rooms: RoomService }) {
       page: input.page,
     };
     const locals = () => ({ ...lobbyPage(rooms.list(), query), query });
-    const flash = req.session.flash;
+    // A first visit is served without a session (app.ts).
+    const flash = (req.session as typeof req.session | undefined)?.flash;
     if (flash) {
       delete req.session.flash;
       return res.render('lobby.njk', { ...locals(), flash });
