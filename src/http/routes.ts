@@ -6,20 +6,24 @@ import express, {
   type Response,
 } from 'express';
 import type { Config } from '../config';
-import { NotFound } from '../errors';
 import { parseRoomId } from '../lib/room-id';
 import { ensurePid } from '../lib/identity';
 import type { Redis } from '../lib/redis';
 import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
 import type { Limits } from '../services/limits';
+import type { GifService } from '../services/gifs.service';
+import type { Logger } from '../logger';
+import type { MediaStore } from '../media/store';
+import { serveMedia } from '../media/serve';
+import { gifController } from './gif.controller';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
 import { roomController } from './room.controller';
 import { saveSession } from './request';
 import { SESSION_COOKIE } from './session';
 import { csrf } from './security';
-import { GIF_NAME, gifUpload } from './upload';
+import { gifUpload } from './upload';
 
 export interface RouteDependencies {
   config: Config;
@@ -27,6 +31,12 @@ export interface RouteDependencies {
   admission: Admission;
   people: RoomPeople;
   chat: ChatService;
+  gifs: GifService;
+  /** Where GIFs, posters and videos are read from. */
+  media: MediaStore;
+  /** Where uploads wait for the media pipeline. */
+  incomingDir: string;
+  logger: Logger;
   /** Set when several processes serve the site: /healthz reports it. */
   redis?: Redis;
   limits: Limits;
@@ -42,6 +52,10 @@ export function routes({
   admission,
   people,
   chat,
+  gifs,
+  media,
+  incomingDir,
+  logger,
   limits,
   redis,
   databaseHealthy,
@@ -49,7 +63,7 @@ export function routes({
 }: RouteDependencies): Router {
   const router = Router();
   const room = roomController({ rooms, admission, chat, people, limits });
-  const uploadDir = config.UPLOAD_DIR;
+  const gif = gifController({ gifs, admission, people });
 
   // Text and GIFs share the person's message budget with their socket messages and whispers.
   const messages = async (req: Request, _res: Response, next: NextFunction) => {
@@ -69,21 +83,8 @@ export function routes({
       .json({ status: ok ? 'ok' : 'degraded', db, ...shared });
   });
 
-  router.get('/gif/:name', (req, res, next) => {
-    const name = req.params.name;
-    if (!GIF_NAME.test(name)) return next(new NotFound('gif_not_found'));
-    res.sendFile(
-      name,
-      {
-        root: uploadDir,
-        dotfiles: 'deny',
-        maxAge: '365d',
-        immutable: true,
-        headers: { 'Content-Type': 'image/gif' },
-      },
-      (err) => err && next(new NotFound('gif_not_found')),
-    );
-  });
+  // GIFs, posters and videos from the media store: byte ranges (videos seek), immutable caching.
+  router.get('/gif/:name', serveMedia(media, { logger }));
 
   router.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   router.use(express.json({ limit: '16kb' }));
@@ -112,9 +113,11 @@ export function routes({
     '/room/:id/gif',
     messages,
     room.requireParticipant,
-    gifUpload(uploadDir, config.MAX_GIF_BYTES),
-    room.gif,
+    gif.resend,
+    gifUpload(incomingDir, config.MAX_GIF_BYTES),
+    gif.upload,
   );
+  router.get('/gifs', gif.picker);
   router.delete('/room/:id', room.remove);
   return router;
 }

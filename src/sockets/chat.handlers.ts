@@ -3,13 +3,21 @@ import { parseRoomId } from '../lib/room-id';
 import { parseOrThrow } from '../lib/validate';
 import type { Logger } from '../logger';
 import type { ChatService } from '../services/chat.service';
+import type { GifService } from '../services/gifs.service';
 import type { LimitName, Limits } from '../services/limits';
 import type { OwnerTools } from '../services/room.owner';
 import type { RoomPeople } from '../services/room.people';
 import type { ChatClientToServer, JoinData } from './events';
 import { personChannel, type ChatNamespace } from './notifier';
 import { responder } from './respond';
-import { chatSchema, joinSchema, nickSchema, targetSchema, whisperSchema } from './schemas';
+import {
+  chatSchema,
+  gifSchema,
+  joinSchema,
+  nickSchema,
+  targetSchema,
+  whisperSchema,
+} from './schemas';
 import { sessionIdOf, socketPerson, type ChatSocket, type SocketSessions } from './session';
 
 export interface ChatHandlerDependencies {
@@ -18,6 +26,7 @@ export interface ChatHandlerDependencies {
   people: RoomPeople;
   owners: OwnerTools;
   chat: ChatService;
+  gifs: Pick<GifService, 'resend'>;
   limits: Limits;
   logger: Logger;
 }
@@ -30,12 +39,21 @@ type Work = (socket: ChatSocket, raw: unknown) => Promise<unknown>;
  * ghosts behind). The handlers are made once for all sockets (a socket holds only its queue's
  * tail), so thousands of open sockets cost what bare Socket.IO costs.
  */
-export function registerChatHandlers(nsp: ChatNamespace, deps: ChatHandlerDependencies): void {
+export function registerChatHandlers(
+  nsp: ChatNamespace,
+  deps: ChatHandlerDependencies,
+): { settled(): Promise<void> } {
   const respond = responder(deps.logger);
   const tails = new WeakMap<ChatSocket, Promise<void>>();
+  const running = new Set<Promise<void>>();
   const inTurn = (socket: ChatSocket, task: () => Promise<void>) => {
-    const tail = (tails.get(socket) ?? Promise.resolve()).then(task);
+    // A task that fails (typing's budget, a disconnect's leave) is logged; the next still runs.
+    const tail = (tails.get(socket) ?? Promise.resolve())
+      .then(task)
+      .catch((err: unknown) => deps.logger.error('socket event failed', { err: String(err) }))
+      .finally(() => running.delete(tail));
     tails.set(socket, tail);
+    running.add(tail);
   };
   const work = handlers(deps);
   // One listener per event, shared: `this` is the socket (an emitter calls listeners on itself).
@@ -63,6 +81,13 @@ export function registerChatHandlers(nsp: ChatNamespace, deps: ChatHandlerDepend
     socket.on('typing', onTyping);
     socket.on('disconnect', onDisconnect);
   });
+
+  return {
+    /** Resolves once every event received so far (disconnects included) has been handled. */
+    settled: async () => {
+      while (running.size) await Promise.allSettled([...running]);
+    },
+  };
 }
 
 /** Spends one point of this person's budget for `name` (429 once spent). */
@@ -154,6 +179,12 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       const { room, session } = current(socket);
       await spend(deps, socket, 'message');
       return chat.post(room, people.presentPerson(room, session), { chat: text }, cid);
+    },
+    gif: async (socket, raw) => {
+      const { name, cid } = parseOrThrow(gifSchema, raw);
+      const { room, session } = current(socket);
+      await spend(deps, socket, 'message');
+      return deps.gifs.resend(room, people.presentPerson(room, session), name, cid);
     },
     nick: async (socket, raw) => {
       const nick = parseOrThrow(nickSchema, raw);
