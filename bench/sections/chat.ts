@@ -4,7 +4,14 @@
 import { freshName } from '../support/db';
 import { fanOut, type FanOut } from '../support/fanout';
 import { openRoom, type Way } from '../support/members';
-import { times, type Context, type Figure, type Goal, type SectionResult } from '../support/report';
+import {
+  interleaved,
+  times,
+  type Context,
+  type Figure,
+  type Goal,
+  type SectionResult,
+} from '../support/report';
 import { LABELS, start, type Kind } from '../support/servers';
 import { mean, ms } from '../support/stats';
 
@@ -64,17 +71,16 @@ export async function chat(ctx: Context): Promise<SectionResult> {
   const figures: Figure[] = [];
   const goals: Goal[] = [];
   for (const scenario of ctx.quick ? SCENARIOS.slice(0, 1) : SCENARIOS) {
-    const results = new Map<string, FanOut[]>();
-    for (let round = 0; round < ctx.rounds; round++)
-      for (const { kind, way } of RUNS) {
-        const key = `${kind} ${way}`;
-        results.set(key, [
-          ...(results.get(key) ?? []),
-          await measureChat(ctx, kind, way, scenario),
-        ]);
-      }
-    const p = (key: string, which: 'p50' | 'p99') => mean(results.get(key)!.map((r) => r[which]));
-    const lost = (key: string) => results.get(key)!.reduce((sum, r) => sum + r.lost, 0);
+    const results = await interleaved(
+      ctx.rounds,
+      RUNS.map(({ kind, way }) => `${kind} ${way}`),
+      (key) => {
+        const [kind, way] = key.split(' ') as [Kind, Way];
+        return measureChat(ctx, kind, way, scenario);
+      },
+    );
+    const p = (key: string, which: 'p50' | 'p99') => mean(results(key).map((r) => r[which]));
+    const lost = (key: string) => results(key).reduce((sum, r) => sum + r.lost, 0);
     const cell = (key: string) =>
       `${ms(p(key, 'p50'))} / ${ms(p(key, 'p99'))}${lost(key) ? `, **${lost(key)} lost**` : ''}`;
     figures.push(

@@ -1,4 +1,5 @@
 /* The lobby with 200 rooms under 50 concurrent clients (autocannon), and its size. */
+import { get } from 'node:http';
 import path from 'node:path';
 import { freshName } from '../support/db';
 import { run, ROOT } from '../support/process';
@@ -44,32 +45,30 @@ async function autocannon(url: string, seconds: number): Promise<number> {
   return result.requests.average;
 }
 
-async function fetchSize(url: string, encoding: string) {
-  const res = await fetch(url, { headers: { 'accept-encoding': encoding } });
-  const bytes = Number(res.headers.get('content-length') ?? 0);
-  return { bytes, encoding: res.headers.get('content-encoding') ?? 'identity' };
+/** The page as it came over the wire, not decoded. */
+function rawGet(url: string, encoding: string): Promise<{ body: Buffer; encoding: string }> {
+  return new Promise((resolve, reject) =>
+    get(url, { headers: { 'accept-encoding': encoding } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          body: Buffer.concat(chunks),
+          encoding: res.headers['content-encoding'] ?? 'identity',
+        }),
+      );
+    }).on('error', reject),
+  );
 }
 
-/** Page bytes: raw, and on the wire as brotli and gzip (fetch decodes, so sizes come from headers). */
+/** Page bytes: raw, and on the wire as brotli and gzip (the raw size where none is offered). */
 async function pageSize(url: string): Promise<Size> {
-  const { html, raw } = await import('node:http').then(
-    (http) =>
-      new Promise<{ html: string; raw: number }>((resolve, reject) =>
-        http
-          .get(url, { headers: { 'accept-encoding': 'identity' } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const body = Buffer.concat(chunks);
-              resolve({ html: body.toString(), raw: body.length });
-            });
-          })
-          .on('error', reject),
-      ),
-  );
+  const plain = await rawGet(url, 'identity');
+  const html = plain.body.toString();
+  const raw = plain.body.length;
   const onWire = async (encoding: string) => {
-    const got = await fetchSize(url, encoding);
-    return got.encoding === encoding && got.bytes ? got.bytes : raw;
+    const got = await rawGet(url, encoding);
+    return got.encoding === encoding ? got.body.length : raw;
   };
   // A listed room: GifChat's card (not the one in <template>), the classic app's table row.
   const list = html.split('<template')[0]!;

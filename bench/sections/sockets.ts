@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { freshName } from '../support/db';
-import type { Context, SectionResult } from '../support/report';
+import { interleaved, type Context, type SectionResult } from '../support/report';
 import { LABELS, start, type Kind } from '../support/servers';
 import { kb, mean, pool, ratio, sleep } from '../support/stats';
 
@@ -64,12 +64,10 @@ async function measure(ctx: Context, kind: Kind, count: number): Promise<Measure
 
 export async function sockets(ctx: Context): Promise<SectionResult> {
   const count = ctx.quick ? 1_000 : SOCKETS;
-  const results: Partial<Record<Kind, Measured[]>> = {};
-  for (let round = 0; round < ctx.rounds; round++)
-    for (const kind of KINDS) (results[kind] ??= []).push(await measure(ctx, kind, count));
-  const memory = (kind: Kind) => mean(results[kind]!.map((r) => r.perSocket));
-  const seconds = (kind: Kind) => mean(results[kind]!.map((r) => r.seconds));
-  const rss = (kind: Kind) => mean(results[kind]!.map((r) => r.rss));
+  const results = await interleaved(ctx.rounds, KINDS, (kind) => measure(ctx, kind, count));
+  const memory = (kind: Kind) => mean(results(kind).map((r) => r.perSocket));
+  const seconds = (kind: Kind) => mean(results(kind).map((r) => r.seconds));
+  const rss = (kind: Kind) => mean(results(kind).map((r) => r.rss));
   const cell = (kind: Kind) =>
     `${kb(memory(kind))} heap (${kb(rss(kind))} RSS), ${seconds(kind).toFixed(2)} s`;
   return {

@@ -5,7 +5,7 @@ import { Browser, csrfOf } from '../support/browser';
 import { freshName } from '../support/db';
 import { noiseGif } from '../support/gif';
 import { openRoom } from '../support/members';
-import type { Context, SectionResult } from '../support/report';
+import { interleaved, type Context, type SectionResult } from '../support/report';
 import { isGifChat, LABELS, start, type Kind } from '../support/servers';
 import { mean, sleep, ratio } from '../support/stats';
 
@@ -87,11 +87,11 @@ async function measure(ctx: Context, kind: Kind, gif: Buffer): Promise<Measured>
 export async function uploads(ctx: Context): Promise<SectionResult> {
   // 4.9 MB of incompressible frames: under the 5 MB limit every server applies.
   const gif = noiseGif(1000, 1080, 4);
-  const results: Partial<Record<Kind, Measured[]>> = {};
-  for (let round = 0; round < Math.max(2, ctx.rounds); round++)
-    for (const kind of KINDS) (results[kind] ??= []).push(await measure(ctx, kind, gif));
-  const seconds = (kind: Kind) => mean(results[kind]!.map((r) => r.seconds));
-  const growth = (kind: Kind) => mean(results[kind]!.map((r) => r.growth));
+  // Short measurements: at least two of each.
+  const rounds = Math.max(2, ctx.rounds);
+  const results = await interleaved(rounds, KINDS, (kind) => measure(ctx, kind, gif));
+  const seconds = (kind: Kind) => mean(results(kind).map((r) => r.seconds));
+  const growth = (kind: Kind) => mean(results(kind).map((r) => r.growth));
   const cell = (kind: Kind) =>
     `${seconds(kind).toFixed(2)} s, +${(growth(kind) / MB).toFixed(0)} MB`;
   return {

@@ -78,3 +78,19 @@ export function goalsTable(goals: Goal[]): string {
 
 export const times = (v: number) => `${v.toFixed(v >= 10 ? 0 : 2)}×`;
 export const percent = (v: number) => `${(v * 100).toFixed(0)}%`;
+
+/**
+ * Measures every kind once per round, interleaved (a, b, c, a, b, c, …) so that a change in the
+ * machine's load falls on all of them; returns each kind's measurements.
+ */
+export async function interleaved<K extends string, R>(
+  rounds: number,
+  kinds: readonly K[],
+  measure: (kind: K) => Promise<R>,
+): Promise<(kind: K) => R[]> {
+  const results = new Map<K, R[]>();
+  for (let round = 0; round < rounds; round++)
+    for (const kind of kinds)
+      results.set(kind, [...(results.get(kind) ?? []), await measure(kind)]);
+  return (kind) => results.get(kind) ?? [];
+}
