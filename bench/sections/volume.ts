@@ -1,6 +1,7 @@
 /* Cost must not grow with what is stored: the same chat and a history page on GifChat `npm start`,
  * on an empty database and after seeding 50,000 live sessions and 100,000 old messages. */
 import { performance } from 'node:perf_hooks';
+import { Browser } from '../support/browser';
 import { freshName } from '../support/db';
 import { fanOut, type FanOut } from '../support/fanout';
 import { openRoom, type Way } from '../support/members';
@@ -14,8 +15,11 @@ const MESSAGES = 100_000;
 const MEMBERS = 50;
 const RATE = 20;
 const HISTORY_REQUESTS = 200;
+const FIRST_VISITS = 20;
 
 interface State {
+  /** A new visitor's first page, which makes and stores their session. */
+  firstVisit: number;
   chat: Record<Way, FanOut>;
   history: { p50: number; p99: number };
 }
@@ -30,6 +34,13 @@ async function measure(ctx: Context, seeded: boolean): Promise<State> {
   }
   const server = await start('dev', ctx.db.urlOf(name));
   try {
+    const visits: number[] = [];
+    for (let i = 0; i < FIRST_VISITS; i++) {
+      const at = performance.now();
+      await new Browser(server.url).page('/room');
+      visits.push(performance.now() - at);
+    }
+    const firstVisit = percentile(visits, 50);
     const room = await openRoom('dev', server.url, MEMBERS);
     try {
       const chat = {} as Record<Way, FanOut>;
@@ -54,9 +65,9 @@ async function measure(ctx: Context, seeded: boolean): Promise<State> {
       }
       const history = { p50: percentile(times, 50), p99: percentile(times, 99) };
       ctx.log(
-        `volume ${seeded ? 'seeded' : 'empty'}: chat p99 socket ${ms(chat.socket.p99)} http ${ms(chat.http.p99)}, history p50 ${ms(history.p50)}`,
+        `volume ${seeded ? 'seeded' : 'empty'}: first visit ${ms(firstVisit)}, chat p99 socket ${ms(chat.socket.p99)} http ${ms(chat.http.p99)}, history p50 ${ms(history.p50)}`,
       );
-      return { chat, history };
+      return { firstVisit, chat, history };
     } finally {
       room.close();
     }
@@ -80,6 +91,10 @@ export async function volume(ctx: Context): Promise<SectionResult> {
       {
         work: `chat ${MEMBERS} × ${RATE} msg/s, p50 / p99: empty database → ${stored}`,
         cells: { dev: `${chatCell(empty)} → ${chatCell(full)}` },
+      },
+      {
+        work: `a new visitor's first page (their session stored), p50: empty → ${stored}`,
+        cells: { dev: `${ms(empty.firstVisit)} → ${ms(full.firstVisit)}` },
       },
       {
         work: `history page, p50 / p99: empty → ${stored}`,
