@@ -1,11 +1,12 @@
 /* The lobby with 200 rooms under 50 concurrent clients (autocannon), and its size. */
 import { get } from 'node:http';
 import path from 'node:path';
+import { Browser } from '../support/browser';
 import { freshName } from '../support/db';
 import { run, ROOT } from '../support/process';
 import { percent, times, type Context, type SectionResult } from '../support/report';
 import { seedRooms } from '../support/seed';
-import { LABELS, start, type Kind } from '../support/servers';
+import { isGifChat, LABELS, start, type Kind } from '../support/servers';
 import { int, kb, mean } from '../support/stats';
 
 const ROOMS = 200;
@@ -22,7 +23,7 @@ interface Size {
   listed: number;
 }
 
-async function autocannon(url: string, seconds: number): Promise<number> {
+async function autocannon(url: string, seconds: number, cookie?: string): Promise<number> {
   const out = await run([
     process.execPath,
     path.join(ROOT, 'node_modules/autocannon/autocannon.js'),
@@ -33,6 +34,7 @@ async function autocannon(url: string, seconds: number): Promise<number> {
     '-j',
     '-H',
     `accept-encoding=${ACCEPT}`,
+    ...(cookie ? ['-H', `cookie=${cookie}`] : []),
     url,
   ]);
   const result = JSON.parse(out.trim().split('\n').pop()!) as {
@@ -89,6 +91,7 @@ export async function lobby(ctx: Context): Promise<SectionResult> {
   const seconds = ctx.quick ? 3 : 8;
   const rps: Record<Kind, number[]> = {} as Record<Kind, number[]>;
   const sizes: Partial<Record<Kind, Size>> = {};
+  const returning: Partial<Record<Kind, number[]>> = {};
   // Nothing is swept while measuring: the seeded seats have no tab behind them.
   const env = { SEAT_TTL_MS: String(24 * 3600_000), ROOM_GRACE_MS: String(24 * 3600_000) };
   for (let round = 0; round < ctx.rounds; round++) {
@@ -100,6 +103,15 @@ export async function lobby(ctx: Context): Promise<SectionResult> {
         const value = await autocannon(`${server.url}/`, seconds);
         (rps[kind] ??= []).push(value);
         ctx.log(`lobby: ${LABELS[kind]} ${int(value)} req/s`);
+        if (isGifChat(kind)) {
+          // A returning visitor: the same page, through the session layer.
+          const visitor = new Browser(server.url);
+          await visitor.page('/room');
+          await autocannon(`${server.url}/`, 1, visitor.cookie);
+          const known = await autocannon(`${server.url}/`, seconds, visitor.cookie);
+          (returning[kind] ??= []).push(known);
+          ctx.log(`lobby: ${LABELS[kind]} with a session cookie ${int(known)} req/s`);
+        }
       } finally {
         await server.stop();
       }
@@ -107,6 +119,7 @@ export async function lobby(ctx: Context): Promise<SectionResult> {
   }
   await ctx.db.drop(name);
   const avg = (kind: Kind) => mean(rps[kind]);
+  const avgKnown = (kind: Kind) => mean(returning[kind] ?? []);
   const range = (kind: Kind) => {
     const values = rps[kind].map(int);
     return values.length > 1 ? `${int(avg(kind))} (${values.join(', ')})` : values[0]!;
@@ -124,6 +137,10 @@ export async function lobby(ctx: Context): Promise<SectionResult> {
           dev: range('dev'),
           prod: range('prod'),
         },
+      },
+      {
+        work: 'the same, each client a returning visitor (session cookie), req/s',
+        cells: { dev: int(avgKnown('dev')), prod: int(avgKnown('prod')) },
       },
       {
         work: `lobby page size, ${ROOMS} rooms`,
@@ -150,6 +167,20 @@ export async function lobby(ctx: Context): Promise<SectionResult> {
         goal: 'lobby req/s ≥ 40% of a bare Express route',
         dev: avg('dev') / avg('bare'),
         prod: avg('prod') / avg('bare'),
+        format: percent,
+        ok: (v) => v >= 0.4,
+      },
+      {
+        goal: 'lobby req/s, returning visitors (session cookie): ≥ 10× classic',
+        dev: avgKnown('dev') / avg('classic'),
+        prod: avgKnown('prod') / avg('classic'),
+        format: times,
+        ok: (v) => v >= 10,
+      },
+      {
+        goal: 'lobby req/s, returning visitors (session cookie): ≥ 40% of bare',
+        dev: avgKnown('dev') / avg('bare'),
+        prod: avgKnown('prod') / avg('bare'),
         format: percent,
         ok: (v) => v >= 0.4,
       },
