@@ -1,156 +1,118 @@
-/* Benchmarks: each compares GifChat with a baseline doing the same job the classic way, run side by
- * side (interleaved) in one process against the same database, and reports the ratio. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+/*
+ * `npm run bench`: GifChat measured under concurrency against physical limits (a bare Express
+ * route, a raw Socket.IO insert + broadcast, raw Socket.IO, a plain multer write) and the classic
+ * textbook app, side by side in one run on one FerretDB, each server in its own child process
+ * started afresh for every measurement. Prints the figures and the goals as ratios; a full run
+ * (no --only, no --quick) also writes bench/RESULTS.md.
+ *
+ *   npm run bench                      everything (~15 minutes)
+ *   npm run bench -- --quick           shorter runs, fewer sockets, one chat scenario
+ *   npm run bench -- --only lobby,chat sections: lobby, chat, sockets, uploads, volume, gifs
+ */
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import mongoose, { Types } from 'mongoose';
-import request from 'supertest';
-import { createApp } from '../src/app';
-import { testConfig } from '../src/config';
-import { startEmbedded } from '../src/db/embedded';
-import { colorOf } from '../src/lib/identity';
-import { NoRedis } from '../src/lib/redis';
-import { createLogger } from '../src/logger';
-import { Message } from '../src/models/message.model';
-import { Room } from '../src/models/room.model';
-import { Seat } from '../src/models/seat.model';
-import { sameProcess, twoProcesses } from './delivery';
+import { performance } from 'node:perf_hooks';
+import { chat } from './sections/chat';
+import { gifs, hasGifs } from './sections/gifs';
+import { lobby } from './sections/lobby';
+import { sockets } from './sections/sockets';
+import { uploads } from './sections/uploads';
+import { volume } from './sections/volume';
+import { startDatabase } from './support/db';
+import { machine, type Machine } from './support/machine';
+import { ROOT, run } from './support/process';
+import { figuresTable, goalsTable, met, type Context, type SectionResult } from './support/report';
 
-const ROOMS = 300;
-const ROUNDS = 30;
+const SECTIONS = { lobby, chat, sockets, uploads, volume, gifs } as const;
+type Section = keyof typeof SECTIONS;
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+function parseArgs(argv: string[]) {
+  const quick = argv.includes('--quick');
+  const at = argv.indexOf('--only');
+  const only = at >= 0 ? (argv[at + 1] ?? '').split(',').filter(Boolean) : [];
+  const unknown = only.filter((s) => !(s in SECTIONS));
+  if (unknown.length)
+    throw new Error(`unknown section ${unknown.join(', ')}: ${Object.keys(SECTIONS).join(', ')}`);
+  const sections = (only.length ? only : Object.keys(SECTIONS)) as Section[];
+  return { quick, sections, full: !quick && only.length === 0 };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-async function compare(
-  name: string,
-  ours: () => Promise<unknown>,
-  baseline: () => Promise<unknown>,
-) {
-  await ours();
-  await baseline();
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    a.push(await time(ours));
-    b.push(await time(baseline));
-  }
-  const [ma, mb] = [median(a), median(b)];
-  process.stdout.write(
-    `${name.padEnd(44)} gifchat ${ma.toFixed(2).padStart(8)} ms   baseline ${mb.toFixed(2).padStart(8)} ms   ratio ${(mb / ma).toFixed(1)}x\n`,
-  );
-}
+const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
-  const logger = createLogger('warn');
-  const url = process.env.MONGO_URL;
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gifchat-bench-'));
-  const db = url
-    ? undefined
-    : await startEmbedded({ root: path.resolve(__dirname, '..'), dataDir, logger });
-  await mongoose.connect(url ?? db!.url, { dbName: `gifchat_bench_${Date.now()}` });
-  const uploads = await mkdtemp(path.join(os.tmpdir(), 'gifchat-bench-up-'));
-  const app = createApp({
-    config: testConfig({ UPLOAD_DIR: uploads, MESSAGES_PER_10S: 1_000_000 }),
-    logger,
-    connection: mongoose.connection,
-  });
+  const { quick, sections, full } = parseArgs(process.argv.slice(2));
+  const host: Machine = machine();
+  const started = performance.now();
+  log(
+    `bench on ${host.cpu} (${host.cores} cores, ${host.memory}), node ${host.node}, load ${host.load}`,
+  );
+  // What `npm start` does first (its prestart): GifChat runs from the build.
+  log('building GifChat (tsc -p tsconfig.build.json)…');
+  await run(['npx', 'tsc', '-p', 'tsconfig.build.json']);
+  const db = await startDatabase();
+  const ctx: Context = { db, quick, rounds: quick ? 1 : 2, log };
+  const results: { section: Section; result?: SectionResult; error?: string }[] = [];
   try {
-    await app.start();
-    await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-    const agent = request.agent(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
-    const page = await agent.get('/');
-    const csrf = /name="csrf-token" content="([^"]+)"/.exec(page.text)?.[1] ?? '';
-
-    for (let i = 0; i < ROOMS; i++) {
-      await agent
-        .post('/room')
-        .set('x-csrf-token', csrf)
-        .type('form')
-        .send({ title: `room ${i}`, max: 10 });
+    for (const section of sections) {
+      if (section === 'gifs' && !hasGifs()) continue;
+      log(`— ${section}`);
+      try {
+        results.push({ section, result: await SECTIONS[section](ctx) });
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        log(`${section} failed: ${error}`);
+        results.push({ section, error });
+      }
     }
-    const rooms = app.rooms.list();
-    const room = rooms[0]!._id;
-
-    // Baseline lobby: the classic app lists rooms and counts people per room on every render.
-    const classicLobby = async () => {
-      const docs = await Room.find({}).lean();
-      const sizes = await Promise.all(docs.map((r) => Seat.countDocuments({ room: r._id })));
-      return docs.map((r, i) => ({ ...r, size: sizes[i] }));
-    };
-    await compare(
-      `lobby with ${ROOMS} rooms (GET / vs count per room)`,
-      () => agent.get('/').expect(200),
-      async () => {
-        await classicLobby();
-        await agent.get('/healthz');
-      },
-    );
-
-    // Baseline send: look the room up, check membership by query, insert, then re-read the message.
-    const me = { pid: 'bench', user: colorOf('bench') };
-    let n = 0;
-    await compare(
-      'send a message (POST chat vs classic lookups)',
-      () =>
-        agent
-          .post(`/room/${room}/chat`)
-          .set('x-csrf-token', csrf)
-          .send({ chat: `hi ${n++}` })
-          .expect(201),
-      async () => {
-        await Room.findById(room).lean();
-        await Seat.exists({ room: new Types.ObjectId(room) });
-        const top = await Message.findOne({ room }).sort({ seq: -1 }).lean();
-        const doc = await Message.create({
-          room,
-          seq: (top?.seq ?? 0) + 1_000_000 + n++,
-          user: me.user,
-          pid: me.pid,
-          chat: 'hi',
-        });
-        await Message.findById(doc._id).lean();
-        await agent.get('/healthz');
-      },
-    );
-
-    // The price of several processes: the same message, heard by a tab on another process.
-    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const config = testConfig({ UPLOAD_DIR: uploads, MESSAGES_PER_10S: 1_000_000 });
-    const one = await sameProcess(config, logger);
-    const two = await twoProcesses(
-      { ...config, REDIS_URL: redisUrl, REDIS_PREFIX: `gifchat-bench-${Date.now()}` },
-      logger,
-    ).catch((err: unknown) => {
-      if (!(err instanceof NoRedis)) throw err;
-      process.stdout.write(`delivery across processes: not measured (${err.message})\n`);
-    });
-    if (two) {
-      await compare(
-        'deliver a message (2 processes vs 1)',
-        () => two.send(),
-        () => one.send(),
-      );
-      await two.close();
-    }
-    await one.close();
   } finally {
-    await app.close();
-    await mongoose.connection.dropDatabase().catch(() => undefined);
-    await mongoose.disconnect();
-    await db?.stop();
-    await rm(uploads, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
+    await db.stop();
   }
+  const minutes = (performance.now() - started) / 60_000;
+  const report = render(results, host, quick, minutes);
+  log(`\n${report}`);
+  if (full) {
+    const file = path.join(ROOT, 'bench', 'RESULTS.md');
+    await writeFile(file, report);
+    // Kept as `npm run lint` wants it (aligned tables).
+    await run(['npx', 'prettier', '--write', file]);
+  }
+  if (results.some((r) => r.error)) process.exitCode = 1;
+}
+
+function render(
+  results: { section: Section; result?: SectionResult; error?: string }[],
+  host: Machine,
+  quick: boolean,
+  minutes: number,
+): string {
+  const done = results.flatMap((r) => (r.result ? [r.result] : []));
+  const goals = done.flatMap((r) => r.goals);
+  const missed = goals.filter((g) => met(g) === false).length;
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Latest ${quick ? 'quick ' : ''}run of \`npm run bench${quick ? ' -- --quick' : ''}\`: ${host.date}, ${minutes.toFixed(1)} minutes.`,
+    `Machine: ${host.cpu}, ${host.cores} cores, ${host.memory} memory, Node ${host.node}; load average before the run (1 / 5 / 15 min): ${host.load}.`,
+    'Every server ran in its own child process, started afresh for each measurement, all on one FerretDB (the embedded launcher, over SQLite).',
+    '',
+    '## Goals, as ratios',
+    '',
+    goalsTable(goals),
+    '',
+    `${goals.length - missed} of ${goals.length} goals met.`,
+    '',
+    '## Figures',
+    '',
+    figuresTable(done.flatMap((r) => r.figures)),
+    '',
+  ];
+  for (const r of done) if (r.markdown) lines.push(r.markdown, '');
+  for (const r of done) for (const note of r.notes ?? []) lines.push(`- ${note}`);
+  for (const r of results) if (r.error) lines.push(`- **${r.section} failed**: ${r.error}`);
+  return lines.join('\n').trimEnd() + '\n';
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

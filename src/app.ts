@@ -9,8 +9,9 @@ import morgan from 'morgan';
 import nunjucks from 'nunjucks';
 import { Server } from 'socket.io';
 import type { Config } from './config';
-import { assets } from './http/assets';
+import { assets, publicFiles } from './http/assets';
 import { errorHandler, notFound } from './http/errors.middleware';
+import { lobbyController } from './http/lobby.controller';
 import { routes } from './http/routes';
 import { incomingExpiry } from './http/upload';
 import { securityHeaders } from './http/security';
@@ -194,12 +195,19 @@ export function createApp({
   app.use(cookieParser());
   app.use(i18n());
   app.use(assets(path.join(ROOT, 'public'), config));
-  app.use(
-    express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false, redirect: false }),
-  );
+  app.use(publicFiles(path.join(ROOT, 'public')));
+  const lobbyPage = lobbyController({ rooms: rooms.rooms });
+  // A first visit to the lobby brings no session cookie, so it has no session to read (no notice
+  // to show): it is answered before the session, body and CSRF layers, which would only make and
+  // throw away an empty session. Visitors with a session get the same page through `routes`.
+  app.get('/', (req, res, next) => {
+    if ((req.cookies as Record<string, string | undefined>)[SESSION_COOKIE]) return next();
+    return lobbyPage(req, res);
+  });
   app.use(sessions.middleware);
   app.use(
     routes({
+      lobby: lobbyPage,
       config: { ...config, UPLOAD_DIR: uploadDir },
       rooms: rooms.rooms,
       admission: rooms.admission,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import type { Config } from '../config';
 import { LIMITS, type ClientConfig } from '../limits';
 
@@ -67,4 +67,18 @@ export function assets(dir: string, config: Config): Router {
     next();
   });
   return router;
+}
+
+/**
+ * `dir` served as it is (unversioned URLs such as /css/app.css), looked for on disk only for paths
+ * under its own top-level entries: a page (`/`, `/room/…`) costs no `stat` and no 404 error object.
+ */
+export function publicFiles(dir: string): RequestHandler {
+  const top = new Set(readdirSync(dir));
+  const serve = express.static(dir, { maxAge: '1h', index: false, redirect: false });
+  return (req, res, next) => {
+    const first = req.path.split('/', 2)[1] ?? '';
+    if (top.has(first)) void serve(req, res, next);
+    else next();
+  };
 }

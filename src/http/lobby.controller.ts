@@ -15,6 +15,8 @@ const querySchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
+const DEFAULT_QUERY = querySchema.parse({});
+
 interface Rendered {
   version: number;
   at: number;
@@ -41,7 +43,8 @@ export function lobbyController({ rooms }: { rooms: RoomService }) {
     );
 
   return async (req: Request, res: Response) => {
-    const input = querySchema.parse(req.query);
+    // Most visits ask for the default view: no parse (each caught default costs zod an issue).
+    const input = req.url === '/' ? DEFAULT_QUERY : querySchema.parse(req.query);
     const query: LobbyQuery = {
       q: input.q,
       sort: input.sort,
@@ -49,7 +52,8 @@ export function lobbyController({ rooms }: { rooms: RoomService }) {
       page: input.page,
     };
     const locals = () => ({ ...lobbyPage(rooms.list(), query), query });
-    const flash = req.session.flash;
+    // A first visit is served without a session (app.ts).
+    const flash = (req.session as typeof req.session | undefined)?.flash;
     if (flash) {
       delete req.session.flash;
       return res.render('lobby.njk', { ...locals(), flash });
@@ -58,7 +62,8 @@ export function lobbyController({ rooms }: { rooms: RoomService }) {
     const version = rooms.version();
     let page = rendered.get(key);
     if (!page || page.version !== version || Date.now() - page.at > FRESH_MS) {
-      const html = Buffer.from(await render(res, locals()));
+      // Shared by every visitor: nothing of the one who happened to ask first (their CSRF token).
+      const html = Buffer.from(await render(res, { ...locals(), csrfToken: '' }));
       const [br, gz] = await Promise.all([
         brotli(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }),
         gzipped(html, { level: 6 }),

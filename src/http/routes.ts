@@ -1,4 +1,10 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, {
+  Router,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { Config } from '../config';
 import { parseRoomId } from '../lib/room-id';
 import { ensurePid } from '../lib/identity';
@@ -14,7 +20,6 @@ import { gifController } from './gif.controller';
 import type { RoomModeration } from '../services/room.moderation';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
-import { lobbyController } from './lobby.controller';
 import { moderationController } from './moderation.controller';
 import { roomController } from './room.controller';
 import { saveSession } from './request';
@@ -40,6 +45,8 @@ export interface RouteDependencies {
   limits: Limits;
   /** Whether the database answers commands correctly right now. */
   databaseHealthy: () => Promise<boolean>;
+  /** The lobby page (app.ts also serves it to first visits, before the session layer). */
+  lobby: RequestHandler;
 }
 
 export function routes({
@@ -56,6 +63,7 @@ export function routes({
   limits,
   redis,
   databaseHealthy,
+  lobby,
 }: RouteDependencies): Router {
   const router = Router();
   const room = roomController({ rooms, admission, chat, people, limits });
@@ -99,7 +107,7 @@ export function routes({
   });
   router.use(csrf.csrfSynchronisedProtection);
 
-  router.get('/', lobbyController({ rooms }));
+  router.get('/', lobby);
   router.get('/room', identity, room.newRoomForm);
   router.post('/room', room.create);
   router.get('/room/:id', identity, room.enter);

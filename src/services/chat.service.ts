@@ -232,6 +232,15 @@ export class ChatService {
     return docs.length;
   }
 
+  /**
+   * A room this process has just made has no messages yet: its window starts empty and whole, so
+   * its first page and first message need no query (over FerretDB/SQLite one that scans every
+   * stored message: seconds with 100,000 of them).
+   */
+  opened(room: RoomId): void {
+    if (this.deps.alone) this.recent.fill(room, [], 1);
+  }
+
   /** Reads a room's newest messages into memory the first time they are asked for. */
   private async ensureRecent(room: RoomId): Promise<void> {
     if (!this.deps.alone || this.recent.knows(room)) return;

@@ -15,7 +15,7 @@ import type { RoomView } from './types';
 export interface RoomDependencies {
   state: RoomState;
   changes: Pick<RoomChanges, 'commit' | 'receive'>;
-  chat: Pick<ChatService, 'purgeRoom'>;
+  chat: Pick<ChatService, 'purgeRoom' | 'opened'>;
   cluster: Pick<Cluster, 'alone'>;
 }
 
@@ -75,6 +75,7 @@ export class RoomService {
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     const doc = await Room.create({ title: input.title, max: input.max, passwordHash });
     const id = roomIdOf(doc._id);
+    this.deps.chat.opened(id);
     const owner: OwnerState = {
       epoch: 0,
       session: person.session,

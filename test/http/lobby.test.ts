@@ -127,3 +127,11 @@ test('looking at the lobby writes nothing, and a known visitor costs no query', 
   // The owner's session was read once (when it was made) and is kept in memory since.
   expect(commands.filter((c) => c === 'find sessions')).toEqual([]);
 });
+
+test("the lobby, rendered once for everyone, never carries one visitor's CSRF token", async () => {
+  // The owner is the first to ask for this view: the page made for them is the one kept.
+  const mine = await owner.agent.get('/?q=token%20check').expect(200);
+  expect(mine.text).not.toContain(owner.csrf);
+  const other = await request(h.server).get('/?q=token%20check').expect(200);
+  expect(other.text).not.toContain(owner.csrf);
+});
