@@ -13,6 +13,7 @@ import { assets, publicFiles } from './http/assets';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { lobbyController } from './http/lobby.controller';
 import { routes } from './http/routes';
+import { incomingExpiry } from './http/upload';
 import { securityHeaders } from './http/security';
 import { createSessions, SESSION_COOKIE } from './http/session';
 import { databaseHealth } from './db/health';
@@ -27,6 +28,7 @@ import type { MediaStore } from './media/store';
 import { Transcoder } from './media/transcode';
 import { singleProcess } from './services/cluster';
 import type { Admission } from './services/admission';
+import type { RoomModeration } from './services/room.moderation';
 import type { OwnerTools } from './services/room.owner';
 import type { RoomPeople } from './services/room.people';
 import type { RoomService } from './services/room.service';
@@ -60,6 +62,7 @@ export interface GifChat {
   admission: Admission;
   people: RoomPeople;
   owners: OwnerTools;
+  moderation: RoomModeration;
   chat: ChatService;
   gifs: GifService;
   /** Where GIFs, posters and videos are stored (MEDIA_STORE). */
@@ -106,6 +109,8 @@ export function createApp({
   const notifier = fanOut([socketNotifier(lobby, chatNsp), ...observers]);
   const uploadDir = path.resolve(ROOT, config.UPLOAD_DIR);
   const media = createStore(config.MEDIA_STORE, uploadDir, connection.db);
+  // Beside the local store (same disk), and in no store's way: no media name starts with a dot.
+  const incomingDir = path.join(uploadDir, '.incoming');
   const chat: ChatService = new ChatService({
     notifier,
     releaseMedia: (urls) => gifs.release(urls),
@@ -117,8 +122,15 @@ export function createApp({
   const cluster = redis
     ? socketCluster(lobby, chatNsp, (change) => rooms.receive(change))
     : singleProcess;
-  const rooms = createRooms({ config, notifier, chat, logger, cluster });
   const limits = new Limits(config, redis);
+  const rooms = createRooms({
+    config,
+    notifier,
+    chat,
+    logger,
+    cluster,
+    spacing: (key, seconds) => limits.spacing(key, seconds),
+  });
   const transcoder = new Transcoder({
     concurrency: config.MEDIA_CONCURRENCY,
     maxWaiting: config.MEDIA_QUEUE,
@@ -145,6 +157,7 @@ export function createApp({
     },
     people: rooms.people,
     owners: rooms.owners,
+    moderation: rooms.moderation,
     chat,
     gifs,
     limits,
@@ -158,6 +171,7 @@ export function createApp({
       { name: 'rooms', run: () => rooms.lifecycle.sweep() },
       sessions.expiry,
       health.expiry,
+      incomingExpiry(incomingDir),
       ...retention,
     ],
     { intervalMs: config.SWEEP_INTERVAL_MS, logger },
@@ -198,11 +212,11 @@ export function createApp({
       rooms: rooms.rooms,
       admission: rooms.admission,
       people: rooms.people,
+      moderation: rooms.moderation,
       chat,
       gifs,
       media,
-      // Beside the local store (same disk), and in no store's way: no media name starts with a dot.
-      incomingDir: path.join(uploadDir, '.incoming'),
+      incomingDir,
       logger,
       limits,
       redis,
@@ -220,6 +234,7 @@ export function createApp({
     admission: rooms.admission,
     people: rooms.people,
     owners: rooms.owners,
+    moderation: rooms.moderation,
     chat,
     gifs,
     media,

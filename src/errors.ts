@@ -70,6 +70,12 @@ export class NotParticipant extends AppError {
     super('not_participant', 403);
   }
 }
+/** The owner locked the room: nobody new enters (those inside stay). */
+export class RoomLocked extends AppError {
+  constructor() {
+    super('room_locked', 403);
+  }
+}
 export class NotOwner extends AppError {
   constructor() {
     super('not_owner', 403);

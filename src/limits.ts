@@ -10,6 +10,8 @@ export const LIMITS = {
   /** People a room may hold (the creation form's `max`). */
   people: { min: 2, max: 100 },
   password: { min: 1, max: 100 },
+  /** Slow mode: seconds between one person's messages (0 is off). */
+  slowSeconds: { min: 0, max: 3600 },
 } as const;
 
 type Range = { min: number; max: number };

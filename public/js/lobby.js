@@ -75,6 +75,7 @@ function render(room) {
   find(item, '.badge-public').hidden = room.secret;
   setPeople(item, room.size, room.max);
   setOwner(item, room);
+  item.classList.toggle('is-locked', Boolean(room.locked));
   find(item, 'time').setAttribute('datetime', room.createdAt);
   formatTimes(item);
   return item;
@@ -104,6 +105,7 @@ socket.on('roomUpdate', (room) => {
   if (!item) return;
   setPeople(item, room.size, room.max);
   if (room.owner) setOwner(item, room);
+  if (room.locked !== undefined) item.classList.toggle('is-locked', room.locked);
   reorder();
   refreshEmpty();
 });

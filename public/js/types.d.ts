@@ -3,7 +3,8 @@
 import type { Socket } from 'socket.io-client';
 import type { en } from '../../src/i18n/en';
 import type { ClientConfig } from '../../src/limits';
-import type { ChatMessage, Participant, RoomView } from '../../src/services/types';
+import type { ChatMessage, Participant, RoomSettings, RoomView } from '../../src/services/types';
+import type { PickerItem } from '../../src/services/gif-index';
 import type {
   ChatClientToServer,
   ChatServerToClient,
@@ -13,7 +14,15 @@ import type {
   Result,
 } from '../../src/sockets/events';
 
-export type { ChatMessage, ClientConfig, JoinData, Participant, RoomView };
+export type {
+  ChatMessage,
+  ClientConfig,
+  JoinData,
+  Participant,
+  PickerItem,
+  RoomSettings,
+  RoomView,
+};
 
 export type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
 export type LobbySocket = Socket<LobbyServerToClient, LobbyClientToServer>;
@@ -34,10 +43,13 @@ export type Reply<T> =
 export interface Payloads {
   join: { room: string; after: number };
   chat: { chat: string; cid: string };
+  gif: { name: string; cid: string };
   nick: string;
   whisper: { to: string; chat: string };
   kick: { pid: string };
   handover: { pid: string };
+  settings: { locked?: boolean; slowSeconds?: number };
+  mute: { pid: string; muted: boolean };
 }
 
 /** What the acknowledgement of each of those events carries when it is `ok`. */

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { Banned, NotFound, RoomFull, RoomNotFound, toAppError } from '../errors';
+import { Banned, NotFound, RoomFull, RoomLocked, RoomNotFound, toAppError } from '../errors';
 import type { Logger } from '../logger';
 import { redirectAfterSave, setFlash, wantsJson } from './request';
 
@@ -26,8 +26,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     // Pages that cannot be entered send people back to the lobby with a one-time notice.
     const backToLobby =
-      error instanceof RoomNotFound || error instanceof RoomFull || error instanceof Banned;
-    if (req.method === 'GET' && backToLobby && req.session) {
+      error instanceof RoomNotFound ||
+      error instanceof RoomFull ||
+      error instanceof Banned ||
+      error instanceof RoomLocked;
+    // With the notice kept in the session; a request that brought no identity gets none (and no
+    // stored session: looking stores nothing).
+    if (req.method === 'GET' && backToLobby && req.session?.pid) {
       setFlash(req, error.toBody());
       return void redirectAfterSave(req, res, '/').catch(() => res.redirect(303, '/'));
     }

@@ -17,8 +17,10 @@ import type { Logger } from '../logger';
 import type { MediaStore } from '../media/store';
 import { serveMedia } from '../media/serve';
 import { gifController } from './gif.controller';
+import type { RoomModeration } from '../services/room.moderation';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
+import { moderationController } from './moderation.controller';
 import { roomController } from './room.controller';
 import { saveSession } from './request';
 import { SESSION_COOKIE } from './session';
@@ -30,6 +32,7 @@ export interface RouteDependencies {
   rooms: RoomService;
   admission: Admission;
   people: RoomPeople;
+  moderation: RoomModeration;
   chat: ChatService;
   gifs: GifService;
   /** Where GIFs, posters and videos are read from. */
@@ -51,6 +54,7 @@ export function routes({
   rooms,
   admission,
   people,
+  moderation,
   chat,
   gifs,
   media,
@@ -63,7 +67,8 @@ export function routes({
 }: RouteDependencies): Router {
   const router = Router();
   const room = roomController({ rooms, admission, chat, people, limits });
-  const gif = gifController({ gifs, admission, people });
+  const gif = gifController({ gifs, limits, admission, people });
+  const owner = moderationController({ moderation, limits });
 
   // Text and GIFs share the person's message budget with their socket messages and whispers.
   const messages = async (req: Request, _res: Response, next: NextFunction) => {
@@ -108,17 +113,26 @@ export function routes({
   router.get('/room/:id', identity, room.enter);
   router.post('/room/:id/password', room.unlock);
   router.get('/room/:id/chats', room.history);
-  router.post('/room/:id/chat', messages, room.send);
+  router.post(
+    '/room/:id/chat',
+    messages,
+    room.requireParticipant,
+    owner.admitPost('room'),
+    room.send,
+  );
   router.post(
     '/room/:id/gif',
     messages,
     room.requireParticipant,
+    owner.admitPost('room'),
     gif.resend,
     gifUpload(incomingDir, config.MAX_GIF_BYTES),
     gif.upload,
   );
   router.get('/gifs', gif.picker);
   router.delete('/room/:id', room.remove);
+  router.post('/room/:id/settings', owner.settings);
+  router.post('/room/:id/mute', owner.mute);
   return router;
 }
 

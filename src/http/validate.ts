@@ -38,6 +38,24 @@ export const chatSchema = z.object({
   cid: cidSchema.optional(),
 });
 
+/** The owner's settings: at least one of them. */
+export const settingsSchema = z
+  .object({
+    locked: z.boolean('field_invalid').optional(),
+    slowSeconds: z
+      .number('field_invalid')
+      .int('field_invalid')
+      .min(LIMITS.slowSeconds.min, 'field_invalid')
+      .max(LIMITS.slowSeconds.max, 'field_invalid')
+      .optional(),
+  })
+  .refine((s) => s.locked !== undefined || s.slowSeconds !== undefined, 'field_invalid');
+
+export const muteSchema = z.object({
+  pid: z.string('field_invalid').min(1).max(64),
+  muted: z.boolean('field_invalid'),
+});
+
 export const gifFieldsSchema = z.object({ cid: cidSchema.optional() });
 
 export const passwordSchema = z.object({

@@ -2,6 +2,7 @@ import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import type { RoomId } from '../lib/room-id';
 import { LIMITS } from '../limits';
 import { Ban } from './ban.model';
+import { Mute } from './mute.model';
 import { Owner, type OwnerState } from './owner.model';
 import { Seat, type SeatDoc } from './seat.model';
 
@@ -17,6 +18,9 @@ const roomSchema = new Schema(
     // scrypt hash; never selected unless asked for, never sent anywhere.
     passwordHash: { type: String, select: false },
     createdAt: { type: Date, required: true, default: () => new Date() },
+    // The owner's settings (room.moderation): written only by the owner's path, one field each.
+    locked: { type: Boolean, default: false },
+    slowSeconds: { type: Number, default: 0 },
   },
   { versionKey: false },
 );
@@ -29,19 +33,20 @@ export interface RoomSnapshot {
   rooms: (RoomDoc & { passwordHash?: string })[];
   seats: Pick<SeatDoc, 'room' | 'session'>[];
   owners: (OwnerState & { room: Types.ObjectId })[];
+  mutes: { room: Types.ObjectId; session: string; pid: string }[];
 }
 
-/** Every room (three queries, whatever their number), or one. */
+/** Every room (four queries, whatever their number), or one. */
 export async function loadRooms(room?: RoomId): Promise<RoomSnapshot> {
   const byRoom = room ? { room } : {};
-  const [rooms, seats, owners] = await Promise.all([
-    Room.find(room ? { _id: room } : {}, { title: 1, max: 1, passwordHash: 1, createdAt: 1 }).lean<
-      RoomSnapshot['rooms']
-    >(),
+  const fields = { title: 1, max: 1, passwordHash: 1, createdAt: 1, locked: 1, slowSeconds: 1 };
+  const [rooms, seats, owners, mutes] = await Promise.all([
+    Room.find(room ? { _id: room } : {}, fields).lean<RoomSnapshot['rooms']>(),
     Seat.find(byRoom, { room: 1, session: 1 }).lean<RoomSnapshot['seats']>(),
     Owner.find(byRoom).lean<RoomSnapshot['owners']>(),
+    Mute.find(byRoom).lean<RoomSnapshot['mutes']>(),
   ]);
-  return { rooms, seats, owners };
+  return { rooms, seats, owners, mutes };
 }
 
 export async function passwordHashOf(room: RoomId): Promise<string | undefined | null> {
@@ -58,5 +63,14 @@ export async function deleteRoom(room: RoomId): Promise<void> {
     Seat.deleteMany({ room }),
     Owner.deleteMany({ room }),
     Ban.deleteMany({ room }),
+    Mute.deleteMany({ room }),
   ]);
+}
+
+/** The owner's settings, one field each (only the owner's path writes them). */
+export async function saveSettings(
+  room: RoomId,
+  patch: { locked?: boolean; slowSeconds?: number },
+): Promise<void> {
+  await Room.updateOne({ _id: room }, { $set: patch });
 }

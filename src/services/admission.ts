@@ -1,4 +1,4 @@
-import { Banned, NotParticipant, PasswordRequired } from '../errors';
+import { Banned, NotParticipant, PasswordRequired, RoomLocked } from '../errors';
 import type { Person } from '../lib/identity';
 import type { RoomId } from '../lib/room-id';
 import { ban, isBanned } from '../models/ban.model';
@@ -23,7 +23,7 @@ export class Admission {
   constructor(private readonly deps: AdmissionDependencies) {}
 
   /**
-   * The checks of entering a room (page or socket): exists, not banned, unlocked, a seat. A page
+   * The checks of entering a room (page or socket): exists, not locked, not banned, unlocked, a seat. A page
    * load trusts the seats this process knows of; a joining tab (`verify`) asks the database, since
    * another process may have released the seat and its news be still on the way.
    */
@@ -38,6 +38,8 @@ export class Admission {
       ? await hasSeat(room, person.session)
       : this.deps.state.isSeated(room, person.session);
     if (seated) return view;
+    // Locked by the owner: those inside stay (seated above), nobody new comes in.
+    if (view.locked) throw new RoomLocked();
     if (view.secret && !unlocked.includes(room)) throw new PasswordRequired();
     await this.seat(view, person);
     return view;

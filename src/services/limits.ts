@@ -14,7 +14,8 @@ export type LimitName =
   | 'createByAddress'
   | 'password'
   | 'passwordByRoom'
-  | 'ownerTools';
+  | 'ownerTools'
+  | 'picker';
 
 interface Rule {
   points: number;
@@ -62,6 +63,8 @@ function rules(config: LimitConfig): Record<LimitName, Rule> {
       code: 'too_many_requests',
     },
     ownerTools: { points: 30, seconds: 60, code: 'too_many_requests' },
+    // The GIF picker's lists: searching as one types, not scraping (each may cost a query in a cluster).
+    picker: { points: 60, seconds: 60, code: 'too_many_requests' },
   };
 }
 
@@ -73,6 +76,8 @@ function rules(config: LimitConfig): Record<LimitName, Rule> {
 export class Limits {
   private readonly limiters: Record<LimitName, RateLimiterMemory | RateLimiterRedis>;
   private readonly codes: Record<LimitName, ErrorCode>;
+  /** Slow mode: one point per key, kept as long as the room's slow mode says (customDuration). */
+  private readonly slow: RateLimiterMemory | RateLimiterRedis;
 
   constructor(
     private readonly config: LimitConfig,
@@ -99,6 +104,17 @@ export class Limits {
       LimitName,
       RateLimiterMemory | RateLimiterRedis
     >;
+    const slowMemory = new RateLimiterMemory({ points: 1, duration: 1, keyPrefix: 'slow' });
+    this.slow = redis
+      ? new RateLimiterRedis({
+          storeClient: redis,
+          useRedisPackage: true,
+          keyPrefix: `${config.REDIS_PREFIX}:rl:slow`,
+          points: 1,
+          duration: 1,
+          insuranceLimiter: slowMemory,
+        })
+      : slowMemory;
     this.codes = Object.fromEntries(
       (Object.keys(all) as LimitName[]).map((n) => [n, all[n].code]),
     ) as Record<LimitName, ErrorCode>;
@@ -111,6 +127,19 @@ export class Limits {
     } catch (res) {
       if (res instanceof RateLimiterRes)
         throw new TooManyRequests(this.codes[name], res.msBeforeNext);
+      throw res;
+    }
+  }
+
+  /**
+   * Slow mode: one message per `seconds` for `key` (a room and person), whichever process they
+   * reach; refuses with 429 `slow_mode` and the seconds left.
+   */
+  async spacing(key: string, seconds: number): Promise<void> {
+    try {
+      await this.slow.consume(this.hash(`slow\n${key}`), 1, { customDuration: seconds });
+    } catch (res) {
+      if (res instanceof RateLimiterRes) throw new TooManyRequests('slow_mode', res.msBeforeNext);
       throw res;
     }
   }

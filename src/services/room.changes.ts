@@ -14,7 +14,9 @@ export type RoomChange =
   | { type: 'present'; room: RoomId; person: Present }
   | { type: 'owner'; room: RoomId; owner: OwnerState }
   | { type: 'nick'; session: string; nick: string }
-  | { type: 'removed'; room: RoomId };
+  | { type: 'removed'; room: RoomId }
+  | { type: 'settings'; room: RoomId; locked?: boolean; slowSeconds?: number }
+  | { type: 'mute'; room: RoomId; session: string; pid: string; muted: boolean };
 
 /** Reacts to applied changes: `local` ones were made in this process, the others heard. */
 export type ChangeListener = (change: RoomChange, local: boolean) => void;
@@ -79,6 +81,10 @@ export class RoomChanges {
         return;
       case 'removed':
         return notifier.roomRemoved(change.room);
+      case 'settings':
+      case 'mute':
+        if (change.type === 'settings' && change.locked !== undefined) lobby(change.room);
+        return notifier.settings(change.room, state.settings(change.room));
     }
   }
 }

@@ -3,7 +3,7 @@ import { roomIdOf, type RoomId } from '../lib/room-id';
 import type { OwnerState } from '../models/owner.model';
 import type { RoomSnapshot } from '../models/room.model';
 import type { RoomChange } from './room.changes';
-import type { Participant, RoomView } from './types';
+import type { Participant, RoomSettings, RoomView } from './types';
 
 /** Someone with a live tab in a room, as the room sees them. */
 export interface Present extends Participant {
@@ -22,6 +22,8 @@ export class RoomState {
   private readonly seats = new Map<RoomId, Set<string>>();
   private readonly owners = new Map<RoomId, OwnerState>();
   private readonly present = new Map<RoomId, Map<string, Present>>();
+  /** The owner's rules besides the lock (which the lobby view carries): slow mode, who is muted. */
+  private readonly rules = new Map<RoomId, { slowSeconds: number; muted: Map<string, string> }>();
   private changes = 0;
 
   /** Grows with every change: what was derived from an older version (a rendered lobby) is stale. */
@@ -30,10 +32,11 @@ export class RoomState {
   }
 
   /** Adds what the database says (start-up, or a room another process made that we missed). */
-  load({ rooms, seats, owners }: RoomSnapshot): void {
+  load({ rooms, seats, owners, mutes }: RoomSnapshot): void {
     this.changes++;
     for (const r of rooms) {
       const id = roomIdOf(r._id);
+      this.rules.set(id, { slowSeconds: r.slowSeconds ?? 0, muted: new Map() });
       this.views.set(id, {
         _id: id,
         title: r.title,
@@ -43,8 +46,10 @@ export class RoomState {
         owner: '',
         ownerPid: '',
         createdAt: r.createdAt.toISOString(),
+        locked: Boolean(r.locked),
       });
     }
+    for (const m of mutes) this.rules.get(roomIdOf(m.room))?.muted.set(m.session, m.pid);
     for (const s of seats) this.seat(roomIdOf(s.room), s.session);
     for (const { room, epoch, session, pid, user } of owners)
       this.own(roomIdOf(room), { epoch, session, pid, user });
@@ -90,8 +95,42 @@ export class RoomState {
         this.seats.delete(change.room);
         this.owners.delete(change.room);
         this.present.delete(change.room);
+        this.rules.delete(change.room);
+        return;
+      case 'settings': {
+        const view = this.views.get(change.room);
+        if (!view) return;
+        if (change.locked !== undefined) view.locked = change.locked;
+        if (change.slowSeconds !== undefined)
+          this.rulesOf(change.room).slowSeconds = change.slowSeconds;
+        return;
+      }
+      case 'mute':
+        if (!this.views.has(change.room)) return;
+        if (change.muted) this.rulesOf(change.room).muted.set(change.session, change.pid);
+        else this.rulesOf(change.room).muted.delete(change.session);
         return;
     }
+  }
+
+  /** The owner's settings of a room, as the people in it see them. */
+  settings(room: RoomId): RoomSettings {
+    const rules = this.rules.get(room);
+    return {
+      locked: Boolean(this.views.get(room)?.locked),
+      slowSeconds: rules?.slowSeconds ?? 0,
+      muted: [...(rules?.muted.values() ?? [])],
+    };
+  }
+
+  isMuted(room: RoomId, session: string): boolean {
+    return this.rules.get(room)?.muted.has(session) ?? false;
+  }
+
+  /** The session of a muted person, by public id (they may have left since). */
+  mutedByPid(room: RoomId, pid: string): string | undefined {
+    for (const [session, p] of this.rules.get(room)?.muted ?? []) if (p === pid) return session;
+    return undefined;
   }
 
   /** Rooms for the lobby, newest first. */
@@ -159,6 +198,12 @@ export class RoomState {
 
   private byArrival(room: RoomId): Present[] {
     return this.everyone(room).sort((a, b) => a.since.localeCompare(b.since));
+  }
+
+  private rulesOf(room: RoomId) {
+    let rules = this.rules.get(room);
+    if (!rules) this.rules.set(room, (rules = { slowSeconds: 0, muted: new Map() }));
+    return rules;
   }
 
   private people(room: RoomId): Map<string, Present> {

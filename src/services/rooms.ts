@@ -8,6 +8,7 @@ import { singleProcess, type Cluster } from './cluster';
 import { Presence } from './presence';
 import { RoomChanges, type RoomChange } from './room.changes';
 import { RoomLifecycle } from './room.lifecycle';
+import { RoomModeration } from './room.moderation';
 import { OwnerTools } from './room.owner';
 import { RoomPeople } from './room.people';
 import { RoomService } from './room.service';
@@ -21,6 +22,8 @@ export interface RoomsDependencies {
   logger: Logger;
   /** The other processes serving this site; one process when absent. */
   cluster?: Cluster;
+  /** Slow mode's gate (the budgets' `spacing`). */
+  spacing: (key: string, seconds: number) => Promise<void>;
 }
 
 /** Everything about rooms, wired once: each part gets the narrow functions it needs. */
@@ -29,6 +32,7 @@ export interface Rooms {
   admission: Admission;
   people: RoomPeople;
   owners: OwnerTools;
+  moderation: RoomModeration;
   lifecycle: RoomLifecycle;
   /** Another process's change (the cluster calls it). */
   receive(change: RoomChange): void;
@@ -45,6 +49,7 @@ export function createRooms({
   chat,
   logger,
   cluster = singleProcess,
+  spacing,
 }: RoomsDependencies): Rooms {
   const state = new RoomState();
   const changes = new RoomChanges({ state, notifier, cluster });
@@ -72,6 +77,7 @@ export function createRooms({
     notifier,
     remove: (room, session) => people.leave(room, session, 'removed'),
   });
+  const moderation = new RoomModeration({ state, changes, spacing });
   const lifecycle = new RoomLifecycle({
     config,
     logger,
@@ -93,6 +99,7 @@ export function createRooms({
     admission,
     people,
     owners,
+    moderation,
     lifecycle,
     receive: (change) => changes.receive(change),
     start: async () => {

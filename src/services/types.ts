@@ -14,6 +14,17 @@ export interface RoomView {
   ownerPid: string;
   ownerNick?: string;
   createdAt: string;
+  /** The owner locked it: nobody new may enter. */
+  locked?: boolean;
+}
+
+/** The owner's settings of a room, as everyone in it is told them (`settings` event). */
+export interface RoomSettings {
+  locked: boolean;
+  /** One message per this many seconds per person (the owner exempt); 0 is off. */
+  slowSeconds: number;
+  /** Public ids of the people muted here. */
+  muted: string[];
 }
 
 /** A message as browsers receive it (chat event, history JSON, rendered history). */
@@ -64,5 +75,7 @@ export interface Notifier {
   participants(roomId: string, list: Participant[], exceptPid?: string): void;
   owner(roomId: string, pid: string): void;
   kicked(roomId: string, pid: string): void;
+  /** The owner changed the room's settings (lock, slow mode, who is muted). */
+  settings(roomId: string, settings: RoomSettings): void;
   typing(roomId: string, from: Pick<Participant, 'pid' | 'user' | 'nick'>, typing: boolean): void;
 }

@@ -1,14 +1,17 @@
-import { BadRequest, NotParticipant, RoomNotFound } from '../errors';
+import { BadRequest, RoomNotFound } from '../errors';
 import { parseRoomId } from '../lib/room-id';
 import { parseOrThrow } from '../lib/validate';
 import type { Logger } from '../logger';
 import type { ChatService } from '../services/chat.service';
 import type { GifService } from '../services/gifs.service';
-import type { LimitName, Limits } from '../services/limits';
+import type { Limits } from '../services/limits';
+import type { RoomModeration } from '../services/room.moderation';
 import type { OwnerTools } from '../services/room.owner';
 import type { RoomPeople } from '../services/room.people';
 import type { ChatClientToServer, JoinData } from './events';
 import { personChannel, type ChatNamespace } from './notifier';
+import { current, spend, type Work } from './handler.kit';
+import { moderationHandlers } from './moderation.handlers';
 import { responder } from './respond';
 import {
   chatSchema,
@@ -25,13 +28,12 @@ export interface ChatHandlerDependencies {
   sessions: SocketSessions & { cookie: string; secret: string };
   people: RoomPeople;
   owners: OwnerTools;
+  moderation: RoomModeration;
   chat: ChatService;
   gifs: Pick<GifService, 'resend'>;
   limits: Limits;
   logger: Logger;
 }
-
-type Work = (socket: ChatSocket, raw: unknown) => Promise<unknown>;
 
 /**
  * The /chat events. Each socket's events run one after another, in the order they arrived: a
@@ -55,14 +57,16 @@ export function registerChatHandlers(
     tails.set(socket, tail);
     running.add(tail);
   };
-  const work = handlers(deps);
+  const work = { ...handlers(deps), ...moderationHandlers(deps) };
   // One listener per event, shared: `this` is the socket (an emitter calls listeners on itself).
   const listeners = Object.fromEntries(
     Object.entries(work).map(([event, fn]) => [
       event,
       function (this: ChatSocket, ...args: unknown[]) {
-        // An event sent with only an acknowledgement (`leave`) has it first.
-        const [raw, ack] = typeof args[0] === 'function' ? [undefined, args[0]] : args;
+        // Socket.IO passes the acknowledgement last, after however many arguments the client
+        // sent; an event sent with only an acknowledgement (`leave`) has no payload.
+        const ack = typeof args.at(-1) === 'function' ? args.at(-1) : undefined;
+        const raw = args[0] === ack ? undefined : args[0];
         inTurn(this, () => respond(ack, () => fn(this, raw)));
       },
     ]),
@@ -90,19 +94,6 @@ export function registerChatHandlers(
   };
 }
 
-/** Spends one point of this person's budget for `name` (429 once spent). */
-function spend({ limits }: ChatHandlerDependencies, socket: ChatSocket, name: LimitName) {
-  if (!socket.data.sid) throw new NotParticipant();
-  return limits.take(name, limits.person(socket.data.sid));
-}
-
-/** The room this socket is in, or a refusal: every action but joining needs one. */
-function current(socket: ChatSocket) {
-  const { room, session } = socket.data;
-  if (!room || !session) throw new NotParticipant();
-  return { room, session };
-}
-
 async function leaveCurrent({ people }: ChatHandlerDependencies, socket: ChatSocket) {
   const { room, session, pid } = socket.data;
   if (!room) return;
@@ -125,7 +116,7 @@ async function typing(deps: ChatHandlerDependencies, socket: ChatSocket, raw: un
 }
 
 function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
-  const { sessions, people, owners, chat } = deps;
+  const { sessions, people, owners, moderation, chat } = deps;
   const join = async (socket: ChatSocket, raw: unknown): Promise<JoinData> => {
     const parsed = joinSchema.safeParse(raw);
     if (!parsed.success) throw new BadRequest('room_not_found');
@@ -135,12 +126,13 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
     // Read now, so a password unlocked since the socket connected counts.
     const { person, session } = await socketPerson(socket, sessions);
     await spend(deps, socket, 'join');
-    if (socket.data.room && socket.data.room !== room) await leaveCurrent(deps, socket);
     const joined = await people.join(room, person, {
       unlocked: session.unlocked,
       after: input.after,
       socketId: socket.id,
       attach: async () => {
+        // Admitted: only now leave the room the tab was in (a refused join leaves it there).
+        if (socket.data.room && socket.data.room !== room) await leaveCurrent(deps, socket);
         Object.assign(socket.data, { room, session: person.session, pid: person.pid });
         await socket.join([room, personChannel(room, person.pid)]);
       },
@@ -154,6 +146,7 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       owner: joined.owner,
       participants: joined.participants,
       truncated: joined.truncated,
+      settings: moderation.settings(room),
     };
   };
 
@@ -178,12 +171,14 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       const { chat: text, cid } = parseOrThrow(chatSchema, raw);
       const { room, session } = current(socket);
       await spend(deps, socket, 'message');
+      await moderation.admitPost(room, session, 'room');
       return chat.post(room, people.presentPerson(room, session), { chat: text }, cid);
     },
     gif: async (socket, raw) => {
       const { name, cid } = parseOrThrow(gifSchema, raw);
       const { room, session } = current(socket);
       await spend(deps, socket, 'message');
+      await moderation.admitPost(room, session, 'room');
       return deps.gifs.resend(room, people.presentPerson(room, session), name, cid);
     },
     nick: async (socket, raw) => {
@@ -198,6 +193,7 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       const { to, chat: text } = parseOrThrow(whisperSchema, raw);
       const { room, session } = current(socket);
       await spend(deps, socket, 'message');
+      await moderation.admitPost(room, session, 'whisper');
       const from = people.presentPerson(room, session);
       const target = await people.findByPid(room, to);
       if (target.pid === from.pid) throw new BadRequest('whisper_self');

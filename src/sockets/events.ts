@@ -1,7 +1,7 @@
 // Browser code imports these types (public/js/types.d.ts): import nothing that needs Node.
 import type { ErrorBody } from '../errors';
 import type { RoomId } from '../lib/room-id';
-import type { ChatMessage, Participant, RoomView } from '../services/types';
+import type { ChatMessage, Participant, RoomSettings, RoomView } from '../services/types';
 
 /** Acknowledgement of every browser → server event that can be refused. */
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -11,7 +11,7 @@ export interface LobbyServerToClient {
   newRoom: (room: RoomView) => void;
   removeRoom: (roomId: string) => void;
   roomUpdate: (
-    room: Pick<RoomView, '_id' | 'size' | 'max' | 'owner' | 'ownerPid' | 'ownerNick'>,
+    room: Pick<RoomView, '_id' | 'size' | 'max' | 'owner' | 'ownerPid' | 'ownerNick' | 'locked'>,
   ) => void;
 }
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -26,6 +26,8 @@ export interface JoinData {
   participants: Participant[];
   /** More was missed than a join replays (the newest are sent): page the history for the rest. */
   truncated?: boolean;
+  /** The owner's settings (lock, slow mode, who is muted); later changes come as `settings`. */
+  settings?: RoomSettings;
 }
 
 export interface ChatServerToClient {
@@ -39,6 +41,7 @@ export interface ChatServerToClient {
   /** `reason` is English; `code` says it in any language (`errors.kicked`). */
   kicked: (info: { room: string; reason: string; code: 'kicked' }) => void;
   removeRoom: (roomId: string) => void;
+  settings: (settings: RoomSettings) => void;
 }
 
 export interface ChatClientToServer {
@@ -53,6 +56,10 @@ export interface ChatClientToServer {
   whisper: (payload: unknown, ack?: Ack<{ delivered: boolean; message: ChatMessage }>) => void;
   kick: (payload: unknown, ack?: Ack<null>) => void;
   handover: (payload: unknown, ack?: Ack<null>) => void;
+  /** Owner only: `{ locked?, slowSeconds? }`; answers the room's settings. */
+  settings: (payload: unknown, ack?: Ack<RoomSettings>) => void;
+  /** Owner only: `{ pid, muted }`; answers the room's settings. */
+  mute: (payload: unknown, ack?: Ack<RoomSettings>) => void;
 }
 
 export interface ChatSocketData {

@@ -30,8 +30,8 @@ export const personChannel = (room: string, pid: string) => `${room}:${pid}`;
 export function socketNotifier(lobby: LobbyNamespace, chat: ChatNamespace): Notifier {
   return {
     roomCreated: (room) => lobby.emit('newRoom', room),
-    roomUpdated: ({ _id, size, max, owner, ownerPid, ownerNick }) =>
-      lobby.emit('roomUpdate', { _id, size, max, owner, ownerPid, ownerNick }),
+    roomUpdated: ({ _id, size, max, owner, ownerPid, ownerNick, locked }) =>
+      lobby.emit('roomUpdate', { _id, size, max, owner, ownerPid, ownerNick, locked }),
     roomRemoved: (roomId) => {
       lobby.emit('removeRoom', roomId);
       chat.to(roomId).emit('removeRoom', roomId);
@@ -52,6 +52,7 @@ export function socketNotifier(lobby: LobbyNamespace, chat: ChatNamespace): Noti
       chat.to(channel).emit('kicked', { room: roomId, reason: en.errors.kicked, code: 'kicked' });
       chat.in(channel).socketsLeave([roomId, channel]);
     },
+    settings: (roomId, settings) => chat.to(roomId).emit('settings', settings),
     typing: (roomId, from, typing) =>
       chat
         .to(roomId)

@@ -15,9 +15,10 @@ const nameOf = (/** @type {Participant} */ p) => p.nick || p.user;
 
 /**
  * @param {{ socket: import('../types').ChatSocket, send: (text: string) => void,
- *   show: (m: import('../types').ChatMessage) => void, onWhisperStart: () => void }} options
+ *   show: (m: import('../types').ChatMessage) => void, onWhisperStart: () => void,
+ *   mayPost?: (kind: 'room' | 'whisper') => boolean }} options
  */
-export function createComposer({ socket, send, show, onWhisperStart }) {
+export function createComposer({ socket, send, show, onWhisperStart, mayPost = () => true }) {
   const form = byId('composer', HTMLFormElement);
   const input = byId('text', HTMLTextAreaElement);
   const chip = byId('whisper-chip');
@@ -68,6 +69,8 @@ export function createComposer({ socket, send, show, onWhisperStart }) {
     const text = input.value.trim();
     if (!text || hasEnded()) return;
     if (text.length > limits.chat.max) return showError(t('tooLong', { max: limits.chat.max }));
+    // The room's rules (muted, slow mode) keep the text in the box for later.
+    if (!mayPost(whisperTo ? 'whisper' : 'room')) return;
     input.value = '';
     autosize();
     typing(false);

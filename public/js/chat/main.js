@@ -4,10 +4,12 @@
 import { io } from '/socket.io/socket.io.esm.min.js';
 import { byId } from '../lib/dom.js';
 import { createComposer } from './composer.js';
+import { createModeration } from './moderation.js';
 import { watchGifs } from './gifs.js';
 import { createOutbox } from './outbox.js';
 import { createPanel } from './panel.js';
 import { createPeople } from './people.js';
+import { createPicker } from './picker.js';
 import { stayInRoom } from './room.js';
 import { createTimeline } from './timeline.js';
 import { wireUploads } from './upload.js';
@@ -26,13 +28,20 @@ const me = {
 const socket = io('/chat');
 watchGifs(byId('scroller'));
 
+const moderation = createModeration({ socket, me: () => me.pid, onChange: () => people.refresh() });
 const people = createPeople({
   socket,
   me: () => me.pid,
   ownerAtLoad: app.dataset.owner === 'true',
   onWhisper: (person) => composer.startWhisper(person),
-  onOwner: (owner) => (byId('owner-tools').hidden = !owner),
+  onOwner: (owner) => {
+    byId('owner-tools').hidden = !owner;
+    moderation.setOwner(owner);
+  },
+  isMuted: moderation.isMuted,
+  onMute: (pid) => void moderation.toggleMute(pid),
 });
+moderation.setOwner(app.dataset.owner === 'true');
 const timeline = createTimeline({ room, me: () => me.pid, nameOf: people.nameOf });
 const connection = stayInRoom({
   socket,
@@ -42,6 +51,7 @@ const connection = stayInRoom({
     if (data.truncated) timeline.skipAfter(after);
     Object.assign(me, { pid: data.pid, user: data.user, nick: data.nick });
     people.load(data);
+    moderation.load(data.settings);
     timeline.refreshWhispers();
   },
   onMessage(message) {
@@ -62,5 +72,7 @@ const composer = createComposer({
   send: outbox.send,
   show: timeline.show,
   onWhisperStart: () => panel.closeSidebar(false),
+  mayPost: moderation.mayPost,
 });
 wireUploads({ room, dropZone: byId('main'), onSent: timeline.show });
+createPicker({ socket, room, isJoined: connection.isJoined, onSent: timeline.show });

@@ -18,9 +18,10 @@ const nameOf = (/** @type {Participant} */ p) => p.nick || p.user;
 
 /**
  * @param {{ socket: import('../types').ChatSocket, me: () => string, ownerAtLoad: boolean,
- *   onWhisper: (person: Participant) => void, onOwner: (isOwner: boolean) => void }} options
+ *   onWhisper: (person: Participant) => void, onOwner: (isOwner: boolean) => void,
+ *   isMuted: (pid: string) => boolean, onMute: (pid: string) => void }} options
  */
-export function createPeople({ socket, me, ownerAtLoad, onWhisper, onOwner }) {
+export function createPeople({ socket, me, ownerAtLoad, onWhisper, onOwner, isMuted, onMute }) {
   const list = byId('people');
   const template = byId('person-template', HTMLTemplateElement);
   const typingLine = byId('typing');
@@ -43,7 +44,11 @@ export function createPeople({ socket, me, ownerAtLoad, onWhisper, onOwner }) {
     fillChip(find(item, '.chip'), p.user, name);
     keepPart(item, '.you-tag', self);
     keepPart(item, '.owner-badge', p.owner);
+    keepPart(item, '.muted-tag', isMuted(p.pid));
     if (!keepPart(item, '.person-actions', !self)) return item;
+    const mute = keepPart(item, '[data-action="mute"]', iAmOwner());
+    mute?.setAttribute('aria-label', t(isMuted(p.pid) ? 'unmuteLabel' : 'muteLabel', { name }));
+    mute?.setAttribute('aria-pressed', String(isMuted(p.pid)));
     find(item, '[data-action="whisper"]').setAttribute('aria-label', t('whisperTo', { name }));
     const handover = keepPart(item, '[data-action="handover"]', iAmOwner());
     handover?.setAttribute('aria-label', t('handoverLabel', { name }));
@@ -95,6 +100,7 @@ export function createPeople({ socket, me, ownerAtLoad, onWhisper, onOwner }) {
     if (!button || !person) return;
     const kind = button.getAttribute('data-action');
     if (kind === 'whisper') return onWhisper(person);
+    if (kind === 'mute') return onMute(person.pid);
     if (kind !== 'kick' && kind !== 'handover') return;
     const question = t(kind === 'kick' ? 'kickConfirm' : 'handoverConfirm', {
       name: nameOf(person),
@@ -130,6 +136,8 @@ export function createPeople({ socket, me, ownerAtLoad, onWhisper, onOwner }) {
       if (owner) setOwner(owner);
       else render();
     },
+    /** Draws the list again (who is muted changed). */
+    refresh: render,
     /** Someone who just sent a message has stopped typing. */
     stoppedTyping,
     /** @param {string} pid */

@@ -1,0 +1,64 @@
+/**
+ * The owner's settings across two processes (needs Redis, as every test/cluster suite).
+ */
+import type { Socket } from 'socket.io-client';
+import type { RoomSettings } from '../../src/services/types';
+import { startCluster, type ClusterHarness, type Node } from '../support/cluster';
+import { ask, next, until, type Visitor } from '../support/harness';
+
+let c: ClusterHarness;
+let a: Node;
+let b: Node;
+beforeAll(async () => {
+  c = await startCluster(2);
+  [a, b] = c.nodes as [Node, Node];
+}, 30_000);
+afterAll(() => c.close());
+
+async function enter(room: string, node: Node, v?: Visitor): Promise<{ tab: Socket; pid: string }> {
+  v ??= await node.visitor();
+  const tab = await v.socket(['websocket'], node.url);
+  const res = await ask<{ pid: string }>(tab, 'join', { room });
+  if (!res.ok) throw new Error(`join refused: ${res.error?.code}`);
+  return { tab, pid: res.data!.pid };
+}
+
+test('lock, mute and slow mode set on one process hold on the other', async () => {
+  const ownerVisitor = await a.visitor();
+  const room = await ownerVisitor.createRoom({ title: 'two processes' });
+  const owner = await enter(room, a, ownerVisitor);
+  const guestVisitor = await b.visitor();
+  const guest = await enter(room, b, guestVisitor);
+  await until(() => b.rooms.list().some((r) => r._id === room));
+
+  // Slow mode from A: a send through B then another through A is early.
+  const told = next<RoomSettings>(guest.tab, 'settings', (s) => s.slowSeconds === 20);
+  await ask(owner.tab, 'settings', { slowSeconds: 20 });
+  await told;
+  await until(() => b.moderation.settings(room).slowSeconds === 20);
+  // The same person's tab on the other process shares the one message per 20 s.
+  const guestOnA = await enter(room, a, guestVisitor);
+  expect(await ask(guest.tab, 'chat', { chat: 'via b' })).toMatchObject({ ok: true });
+  expect(await ask(guestOnA.tab, 'chat', { chat: 'via a, too soon' })).toMatchObject({
+    ok: false,
+    error: { code: 'slow_mode' },
+  });
+
+  // Mute from A: refused on B.
+  await ask(owner.tab, 'mute', { pid: guest.pid, muted: true });
+  await until(() => b.moderation.settings(room).muted.includes(guest.pid));
+  expect(await ask(guest.tab, 'whisper', { to: owner.pid, chat: 'psst' })).toMatchObject({
+    ok: false,
+    error: { code: 'muted' },
+  });
+
+  // Lock from A: nobody new enters through B.
+  await ask(owner.tab, 'settings', { locked: true });
+  await until(() => Boolean(b.rooms.list().find((r) => r._id === room)?.locked));
+  const stranger = await b.visitor();
+  const tab = await stranger.socket(['websocket'], b.url);
+  expect(await ask(tab, 'join', { room })).toMatchObject({
+    ok: false,
+    error: { code: 'room_locked' },
+  });
+});
