@@ -20,6 +20,7 @@ import { i18n } from './i18n';
 import type { Redis } from './lib/redis';
 import type { Logger } from './logger';
 import { ChatService } from './services/chat.service';
+import { Conversation } from './services/conversation';
 import { singleProcess } from './services/cluster';
 import type { Admission } from './services/admission';
 import type { RoomModeration } from './services/room.moderation';
@@ -113,6 +114,7 @@ export function createApp({
     spacing: (key, seconds) => limits.spacing(key, seconds),
   });
 
+  const conversation = new Conversation({ notifier, chat });
   const sessions = createSessions(config, connection, cluster);
   registerChatHandlers(chatNsp, {
     sessions: {
@@ -124,6 +126,7 @@ export function createApp({
     people: rooms.people,
     owners: rooms.owners,
     moderation: rooms.moderation,
+    conversation,
     chat,
     limits,
     logger,
@@ -164,6 +167,7 @@ export function createApp({
       admission: rooms.admission,
       people: rooms.people,
       moderation: rooms.moderation,
+      conversation,
       chat,
       limits,
       redis,

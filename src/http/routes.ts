@@ -7,10 +7,12 @@ import type { Redis } from '../lib/redis';
 import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
 import type { Limits } from '../services/limits';
+import type { Conversation } from '../services/conversation';
 import type { RoomModeration } from '../services/room.moderation';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
 import { lobbyController } from './lobby.controller';
+import { conversationController } from './conversation.controller';
 import { moderationController } from './moderation.controller';
 import { roomController } from './room.controller';
 import { saveSession } from './request';
@@ -24,6 +26,7 @@ export interface RouteDependencies {
   admission: Admission;
   people: RoomPeople;
   moderation: RoomModeration;
+  conversation: Conversation;
   chat: ChatService;
   /** Set when several processes serve the site: /healthz reports it. */
   redis?: Redis;
@@ -38,14 +41,16 @@ export function routes({
   admission,
   people,
   moderation,
+  conversation,
   chat,
   limits,
   redis,
   databaseHealthy,
 }: RouteDependencies): Router {
   const router = Router();
-  const room = roomController({ rooms, admission, chat, people, limits });
+  const room = roomController({ rooms, admission, chat, people, limits, conversation });
   const owner = moderationController({ moderation, limits });
+  const talk = conversationController({ conversation, moderation, admission, people, limits });
   const uploadDir = config.UPLOAD_DIR;
 
   // Text and GIFs share the person's message budget with their socket messages and whispers.
@@ -122,6 +127,9 @@ export function routes({
   router.delete('/room/:id', room.remove);
   router.post('/room/:id/settings', owner.settings);
   router.post('/room/:id/mute', owner.mute);
+  router.post('/room/:id/messages/:mid/reactions', talk.react);
+  router.patch('/room/:id/messages/:mid', talk.edit);
+  router.delete('/room/:id/messages/:mid', talk.remove);
   return router;
 }
 

@@ -31,12 +31,32 @@ export const newRoomSchema = z.object({
 /** A client's id for one message, so a retried send never makes a second one. */
 export const cidSchema = z.string().regex(/^[\w-]{8,64}$/, 'field_invalid');
 
-export const chatSchema = z.object({
-  chat: trimmed().pipe(
+/** A saved message's id (24 hex characters). */
+export const messageIdSchema = z
+  .string('field_invalid')
+  .regex(/^[0-9a-f]{24}$/i, 'field_invalid')
+  .transform((id) => id.toLowerCase());
+
+const chatText = () =>
+  trimmed().pipe(
     z.string().min(LIMITS.chat.min, 'text_required').max(LIMITS.chat.max, 'text_too_long'),
-  ),
+  );
+
+export const chatSchema = z.object({
+  chat: chatText(),
   cid: cidSchema.optional(),
+  replyTo: messageIdSchema.optional(),
 });
+
+export const editSchema = z.object({ _id: messageIdSchema, chat: chatText() });
+
+export const reactSchema = z.object({
+  _id: messageIdSchema,
+  emoji: z.enum(LIMITS.reactions, 'field_invalid'),
+  on: z.boolean('field_invalid').default(true),
+});
+
+export const messageRef = z.object({ _id: messageIdSchema });
 
 /** The owner's settings: at least one of them. */
 export const settingsSchema = z

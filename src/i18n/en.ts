@@ -224,6 +224,12 @@ export const en = {
     muted: 'the owner muted you: you can read but not post',
     mute_self: 'you cannot mute yourself',
     slow_mode: 'slow mode: you can send again in {seconds} s',
+    message_not_found: 'that message is not here',
+    not_author: 'only its author can change a message',
+    message_deleted: 'that message was deleted',
+    not_editable: 'only text messages can be edited',
+    already_reacted: 'you already reacted so',
+    no_reaction: 'you had not reacted so',
   },
 };
 

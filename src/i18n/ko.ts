@@ -222,5 +222,11 @@ export const ko: Dictionary = {
     muted: '방장이 회원님을 음소거했어요: 읽을 수는 있지만 글을 올릴 수 없어요',
     mute_self: '자기 자신은 음소거할 수 없어요',
     slow_mode: '슬로 모드: {seconds}초 뒤에 다시 보낼 수 있어요',
+    message_not_found: '그 메시지는 여기 없어요',
+    not_author: '메시지는 쓴 사람만 바꿀 수 있어요',
+    message_deleted: '삭제된 메시지예요',
+    not_editable: '글 메시지만 고칠 수 있어요',
+    already_reacted: '이미 그렇게 반응했어요',
+    no_reaction: '그렇게 반응한 적이 없어요',
   },
 };

@@ -13,7 +13,7 @@ import type { Person } from '../lib/identity';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import { RecentMessages } from './recent';
-import type { ChatMessage, Notifier } from './types';
+import type { ChatMessage, Notifier, ReplyRef } from './types';
 
 export const HISTORY_PAGE = 50;
 
@@ -38,7 +38,10 @@ export interface ChatDependencies {
 
 type Draft = Pick<MessageDoc, 'user'> &
   Partial<
-    Pick<MessageDoc, '_id' | 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name' | 'cid'>
+    Pick<
+      MessageDoc,
+      '_id' | 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name' | 'cid' | 'replyTo'
+    >
   >;
 
 export function toChatMessage(doc: MessageDoc): ChatMessage {
@@ -55,6 +58,19 @@ export function toChatMessage(doc: MessageDoc): ChatMessage {
   }
   const system = doc.user === 'system' ? (doc.kind ? doc : olderSystem(doc.chat)) : undefined;
   if (system?.kind) Object.assign(msg, { kind: system.kind, name: system.name ?? '' });
+  return withConversation(msg, doc);
+}
+
+/** Replies, edits and deletions (services/conversation.ts) as browsers see them. */
+function withConversation(msg: ChatMessage, doc: MessageDoc): ChatMessage {
+  if (doc.replyTo?._id) msg.replyTo = { ...doc.replyTo } as ChatMessage['replyTo'];
+  if (doc.editedAt) msg.editedAt = doc.editedAt.toISOString();
+  if (doc.deleted) {
+    delete msg.chat;
+    delete msg.gif;
+    delete msg.replyTo;
+    msg.deleted = true;
+  }
   return msg;
 }
 
@@ -93,7 +109,7 @@ export class ChatService {
   async post(
     room: RoomId,
     person: Person,
-    content: { chat?: string; gif?: string },
+    content: { chat?: string; gif?: string; replyTo?: ReplyRef },
     cid?: string,
   ): Promise<ChatMessage> {
     const draft: Draft = { user: person.user, pid: person.pid, nick: person.nick, ...content };
@@ -143,6 +159,11 @@ export class ChatService {
       if (timer) return;
     }
     this.deps.notifier.typing(room, { pid: who.pid, user: who.user, nick: who.nick }, typing);
+  }
+
+  /** A saved message changed (edited, deleted): the newest messages kept in memory follow. */
+  changed(message: ChatMessage): void {
+    this.recent.replace(message);
   }
 
   close(): void {

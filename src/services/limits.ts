@@ -14,7 +14,8 @@ export type LimitName =
   | 'createByAddress'
   | 'password'
   | 'passwordByRoom'
-  | 'ownerTools';
+  | 'ownerTools'
+  | 'react';
 
 interface Rule {
   points: number;
@@ -62,6 +63,7 @@ function rules(config: LimitConfig): Record<LimitName, Rule> {
       code: 'too_many_requests',
     },
     ownerTools: { points: 30, seconds: 60, code: 'too_many_requests' },
+    react: { points: 30, seconds: 10, code: 'slow_down' },
   };
 }
 

@@ -1,7 +1,13 @@
 // Browser code imports these types (public/js/types.d.ts): import nothing that needs Node.
 import type { ErrorBody } from '../errors';
 import type { RoomId } from '../lib/room-id';
-import type { ChatMessage, Participant, RoomSettings, RoomView } from '../services/types';
+import type {
+  ChatMessage,
+  Participant,
+  ReactionUpdate,
+  RoomSettings,
+  RoomView,
+} from '../services/types';
 
 /** Acknowledgement of every browser → server event that can be refused. */
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -42,6 +48,11 @@ export interface ChatServerToClient {
   kicked: (info: { room: string; reason: string; code: 'kicked' }) => void;
   removeRoom: (roomId: string) => void;
   settings: (settings: RoomSettings) => void;
+  /** A message as it is after its author edited it. */
+  edit: (message: ChatMessage) => void;
+  /** A message its author deleted (`deleted: true`, no text or GIF). */
+  delete: (message: ChatMessage) => void;
+  react: (update: ReactionUpdate) => void;
 }
 
 export interface ChatClientToServer {
@@ -58,6 +69,12 @@ export interface ChatClientToServer {
   settings: (payload: unknown, ack?: Ack<RoomSettings>) => void;
   /** Owner only: `{ pid, muted }`; answers the room's settings. */
   mute: (payload: unknown, ack?: Ack<RoomSettings>) => void;
+  /** `{ _id, emoji, on? }`: adds (or with `on: false` takes back) a reaction. */
+  react: (payload: unknown, ack?: Ack<ReactionUpdate>) => void;
+  /** `{ _id, chat }`: the author edits a text message. */
+  edit: (payload: unknown, ack?: Ack<ChatMessage>) => void;
+  /** `{ _id }`: the author deletes a message. */
+  delete: (payload: unknown, ack?: Ack<ChatMessage>) => void;
 }
 
 export interface ChatSocketData {
