@@ -26,6 +26,7 @@ export interface ClientConfig {
   chat: Range;
   title: Range;
   reactions: readonly string[];
+  snippet: { max: number };
   /** The largest GIF upload accepted, in bytes. */
   maxGifBytes: number;
   /** The server forgets "is typing" after this much silence. */

@@ -13,7 +13,7 @@ import type {
   Result,
 } from '../../src/sockets/events';
 
-export type { ChatMessage, ClientConfig, JoinData, Participant, RoomSettings, RoomView };
+export type { ChatMessage, ClientConfig, JoinData, Participant, ReplyRef, RoomSettings, RoomView };
 
 export type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
 export type LobbySocket = Socket<LobbyServerToClient, LobbyClientToServer>;
@@ -33,13 +33,16 @@ export type Reply<T> =
 /** What the browser sends with each acknowledged event (the server checks it as `unknown`). */
 export interface Payloads {
   join: { room: string; after: number };
-  chat: { chat: string; cid: string };
+  chat: { chat: string; cid: string; replyTo?: string };
   nick: string;
   whisper: { to: string; chat: string };
   kick: { pid: string };
   handover: { pid: string };
   settings: { locked?: boolean; slowSeconds?: number };
   mute: { pid: string; muted: boolean };
+  react: { _id: string; emoji: string; on: boolean };
+  edit: { _id: string; chat: string };
+  delete: { _id: string };
 }
 
 /** What the acknowledgement of each of those events carries when it is `ok`. */

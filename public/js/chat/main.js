@@ -4,6 +4,7 @@
 import { io } from '/socket.io/socket.io.esm.min.js';
 import { byId } from '../lib/dom.js';
 import { createComposer } from './composer.js';
+import { createConversation } from './conversation.js';
 import { createModeration } from './moderation.js';
 import { watchGifs } from './gifs.js';
 import { createOutbox } from './outbox.js';
@@ -58,12 +59,14 @@ const connection = stayInRoom({
     if (message.pid) people.stoppedTyping(message.pid);
   },
 });
+const conversation = createConversation({ socket, room, me: () => me.pid, timeline });
 const outbox = createOutbox({
   socket,
   room,
   isJoined: connection.isJoined,
   me: () => me,
   timeline,
+  replyTo: conversation.takeReply,
 });
 const panel = createPanel({ room, socket, me });
 const composer = createComposer({
