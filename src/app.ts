@@ -21,6 +21,7 @@ import type { Redis } from './lib/redis';
 import type { Logger } from './logger';
 import { ChatService } from './services/chat.service';
 import { Conversation } from './services/conversation';
+import { Reports } from './services/reports';
 import { singleProcess } from './services/cluster';
 import type { Admission } from './services/admission';
 import type { RoomModeration } from './services/room.moderation';
@@ -114,7 +115,18 @@ export function createApp({
     spacing: (key, seconds) => limits.spacing(key, seconds),
   });
 
-  const conversation = new Conversation({ notifier, chat });
+  const reports: Reports = new Reports({
+    threshold: config.REPORTS_TO_BLUR,
+    notifier,
+    isOwner: (room, session) => rooms.rooms.isOwner(room, session),
+    ownerPid: (room) => rooms.rooms.view(room).ownerPid,
+    erase: (room, id) => conversation.erase(room, id),
+  });
+  const conversation = new Conversation({
+    notifier,
+    chat,
+    blurred: (ids) => reports.blurredAmong(ids),
+  });
   const sessions = createSessions(config, connection, cluster);
   registerChatHandlers(chatNsp, {
     sessions: {
@@ -127,6 +139,7 @@ export function createApp({
     owners: rooms.owners,
     moderation: rooms.moderation,
     conversation,
+    reports,
     chat,
     limits,
     logger,
@@ -168,6 +181,7 @@ export function createApp({
       people: rooms.people,
       moderation: rooms.moderation,
       conversation,
+      reports,
       chat,
       limits,
       redis,

@@ -23,7 +23,7 @@ export interface ControllerDependencies {
   chat: ChatService;
   people: Pick<RoomPeople, 'speaker'>;
   limits: Limits;
-  conversation: Pick<Conversation, 'quote' | 'withReactions'>;
+  conversation: Pick<Conversation, 'quote' | 'forReader'>;
 }
 
 export function roomController({
@@ -67,12 +67,13 @@ export function roomController({
           return res.render('password.njk', { room: rooms.view(id) });
         throw err;
       }
-      const messages = await conversation.withReactions(await chat.history(id, person.pid));
+      const messages = await conversation.forReader(await chat.history(id, person.pid));
       res.render('chat.njk', {
         room: view,
         messages,
         me: person,
         isOwner: rooms.isOwner(view._id, person.session),
+        ignored: req.session.ignored ?? [],
       });
     },
 
@@ -104,7 +105,7 @@ export function roomController({
       const person = personFrom(req);
       await admission.requireParticipant(id, person.session);
       const { before } = parseOrThrow(historyQuery, req.query);
-      const messages = await conversation.withReactions(await chat.history(id, person.pid, before));
+      const messages = await conversation.forReader(await chat.history(id, person.pid, before));
       res.json({ messages, more: messages.length > 0 && (messages[0]?.seq ?? 0) > 1 });
     },
 

@@ -8,6 +8,7 @@ import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
 import type { Limits } from '../services/limits';
 import type { Conversation } from '../services/conversation';
+import type { Reports } from '../services/reports';
 import type { RoomModeration } from '../services/room.moderation';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
@@ -27,6 +28,7 @@ export interface RouteDependencies {
   people: RoomPeople;
   moderation: RoomModeration;
   conversation: Conversation;
+  reports: Reports;
   chat: ChatService;
   /** Set when several processes serve the site: /healthz reports it. */
   redis?: Redis;
@@ -42,6 +44,7 @@ export function routes({
   people,
   moderation,
   conversation,
+  reports,
   chat,
   limits,
   redis,
@@ -50,7 +53,14 @@ export function routes({
   const router = Router();
   const room = roomController({ rooms, admission, chat, people, limits, conversation });
   const owner = moderationController({ moderation, limits });
-  const talk = conversationController({ conversation, moderation, admission, people, limits });
+  const talk = conversationController({
+    conversation,
+    reports,
+    moderation,
+    admission,
+    people,
+    limits,
+  });
   const uploadDir = config.UPLOAD_DIR;
 
   // Text and GIFs share the person's message budget with their socket messages and whispers.
@@ -130,6 +140,10 @@ export function routes({
   router.post('/room/:id/messages/:mid/reactions', talk.react);
   router.patch('/room/:id/messages/:mid', talk.edit);
   router.delete('/room/:id/messages/:mid', talk.remove);
+  router.post('/room/:id/messages/:mid/report', talk.report);
+  router.get('/room/:id/reports', talk.queue);
+  router.post('/room/:id/reports/:mid', talk.decide);
+  router.post('/ignore', talk.ignore);
   return router;
 }
 

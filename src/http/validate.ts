@@ -58,6 +58,25 @@ export const reactSchema = z.object({
 
 export const messageRef = z.object({ _id: messageIdSchema });
 
+export const decideSchema = z.object({
+  _id: messageIdSchema,
+  action: z.enum(['remove', 'dismiss'], 'field_invalid'),
+});
+
+export const ignoreSchema = z.object({
+  pid: z.string('field_invalid').min(1).max(64),
+  ignored: z.boolean('field_invalid'),
+});
+
+/** A session hides at most this many people. */
+export const IGNORED_MAX = 200;
+
+/** The session's list of hidden people after `pid` is hidden (or shown again). */
+export function ignoring(list: string[] | undefined, pid: string, ignored: boolean): string[] {
+  const rest = (list ?? []).filter((p) => p !== pid);
+  return ignored ? [...rest, pid].slice(-IGNORED_MAX) : rest;
+}
+
 /** The owner's settings: at least one of them. */
 export const settingsSchema = z
   .object({

@@ -242,6 +242,10 @@ export const en = {
     not_editable: 'only text messages can be edited',
     already_reacted: 'you already reacted so',
     no_reaction: 'you had not reacted so',
+    report_own: 'you cannot report your own message',
+    report_closed: 'the owner already decided about that message',
+    already_reported: 'you already reported that message',
+    ignore_self: 'you cannot ignore yourself',
   },
 };
 

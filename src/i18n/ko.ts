@@ -240,5 +240,9 @@ export const ko: Dictionary = {
     not_editable: '글 메시지만 고칠 수 있어요',
     already_reacted: '이미 그렇게 반응했어요',
     no_reaction: '그렇게 반응한 적이 없어요',
+    report_own: '자기 메시지는 신고할 수 없어요',
+    report_closed: '방장이 이미 그 메시지를 처리했어요',
+    already_reported: '이미 신고한 메시지예요',
+    ignore_self: '자기 자신은 무시할 수 없어요',
   },
 };

@@ -4,6 +4,7 @@ import { Ban } from './ban.model';
 import { Deletion } from './deletion.model';
 import { Mute } from './mute.model';
 import { Reaction } from './reaction.model';
+import { Report, ReportDecision } from './report.model';
 import { Owner, type OwnerState } from './owner.model';
 import { Seat, type SeatDoc } from './seat.model';
 
@@ -62,6 +63,8 @@ export async function deleteRoom(room: RoomId): Promise<void> {
     Mute.deleteMany({ room }),
     Reaction.deleteMany({ room }),
     Deletion.deleteMany({ room }),
+    Report.deleteMany({ room }),
+    ReportDecision.deleteMany({ room }),
   ]);
 }
 

@@ -17,6 +17,8 @@ import type { ChatMessage, Notifier, ReactionUpdate, ReplyRef } from './types';
 export interface ConversationDependencies {
   notifier: Pick<Notifier, 'conversation'>;
   chat: Pick<ChatService, 'changed' | 'removeFile'>;
+  /** The GIFs among these that enough people reported to blur (the reports' rule). */
+  blurred?: (gifIds: string[]) => Promise<Set<string>>;
 }
 
 const SCRUB = { $set: { deleted: true }, $unset: { chat: 1, gif: 1, replyTo: 1 } };
@@ -76,7 +78,14 @@ export class Conversation {
 
   /** The author deletes their message: a "message deleted" line stays, its GIF file goes. */
   async remove(room: RoomId, person: Person, id: string): Promise<ChatMessage> {
-    const doc = await this.own(room, person, id, true);
+    await this.own(room, person, id, true);
+    return this.erase(room, id);
+  }
+
+  /** Deletes a message for everyone, whoever wrote it (its author, or the owner after reports). */
+  async erase(room: RoomId, id: string): Promise<ChatMessage> {
+    const doc = await Message.findOne({ _id: id, room }).lean<MessageDoc>();
+    if (!doc) throw new NotFound('message_not_found');
     if (await claimDeletion(room, id)) {
       await Message.updateOne({ _id: id }, SCRUB);
       await deleteReactionsOf({ message: id });
@@ -86,12 +95,24 @@ export class Conversation {
     return this.announce(room, 'delete', id);
   }
 
-  /** Messages as a reader gets them, with their reactions (copies: kept messages stay as they are). */
-  async withReactions(messages: ChatMessage[]): Promise<ChatMessage[]> {
-    const tallies = await talliesOf(messages.filter((m) => !m.deleted).map((m) => m._id));
+  /**
+   * Messages as a reader gets them: with their reactions, and reported GIFs blurred (copies: the
+   * messages kept in memory stay as they are).
+   */
+  async forReader(messages: ChatMessage[]): Promise<ChatMessage[]> {
+    const live = messages.filter((m) => !m.deleted);
+    const [tallies, blurred] = await Promise.all([
+      talliesOf(live.map((m) => m._id)),
+      this.deps.blurred?.(live.filter((m) => m.gif).map((m) => m._id)) ?? new Set<string>(),
+    ]);
     return messages.map((m) => {
       const reactions = tallies.get(m._id);
-      return reactions ? { ...m, reactions } : m;
+      if (!reactions && !blurred.has(m._id)) return m;
+      return {
+        ...m,
+        ...(reactions && { reactions }),
+        ...(blurred.has(m._id) && { blurred: true }),
+      };
     });
   }
 

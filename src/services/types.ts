@@ -52,6 +52,24 @@ export interface ChatMessage {
   deleted?: boolean;
   /** Reactions: emoji → the pids of the people who reacted so (history and `react` events). */
   reactions?: Record<string, string[]>;
+  /** A GIF enough people reported: shown blurred ("show anyway") until the owner decides. */
+  blurred?: boolean;
+}
+
+/** A message in the owner's report queue. */
+export interface ReportItem {
+  message: ChatMessage;
+  /** Distinct people who reported it. */
+  reporters: number;
+  blurred: boolean;
+}
+
+/** A GIF's blur changed (`blur` event, to the room). */
+export interface BlurUpdate {
+  room: string;
+  _id: string;
+  seq: number;
+  blurred: boolean;
 }
 
 /** What everyone who can see a message hears when its reactions change (`react` event). */
@@ -105,6 +123,10 @@ export interface Notifier {
     payload: ChatMessage | ReactionUpdate,
     pids?: string[],
   ): void;
+  /** The report queue changed: the owner's tabs get it whole. */
+  reports(roomId: string, ownerPid: string, items: ReportItem[]): void;
+  /** A reported GIF is blurred for everyone, or no longer. */
+  blur(roomId: string, update: BlurUpdate): void;
   /** The owner changed the room's settings (lock, slow mode, who is muted). */
   settings(roomId: string, settings: RoomSettings): void;
   typing(roomId: string, from: Pick<Participant, 'pid' | 'user' | 'nick'>, typing: boolean): void;

@@ -10,6 +10,7 @@ import type { RoomPeople } from '../services/room.people';
 import type { ChatClientToServer, JoinData } from './events';
 import { personChannel, type ChatNamespace } from './notifier';
 import type { Conversation } from '../services/conversation';
+import type { Reports } from '../services/reports';
 import { conversationHandlers } from './conversation.handlers';
 import { current, spend, type Work } from './handler.kit';
 import { moderationHandlers } from './moderation.handlers';
@@ -24,6 +25,7 @@ export interface ChatHandlerDependencies {
   owners: OwnerTools;
   moderation: RoomModeration;
   conversation: Conversation;
+  reports: Reports;
   chat: ChatService;
   limits: Limits;
   logger: Logger;
@@ -112,7 +114,7 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
         await socket.join([room, personChannel(room, person.pid)]);
       },
     });
-    for (const message of await conversation.withReactions(joined.missed))
+    for (const message of await conversation.forReader(joined.missed))
       socket.emit(message.to ? 'whisper' : 'chat', message);
     return {
       room,

@@ -1,19 +1,27 @@
-import { editSchema, messageRef, reactSchema } from '../http/validate';
+import { BadRequest } from '../errors';
+import { editSchema, ignoreSchema, ignoring, messageRef, reactSchema } from '../http/validate';
 import { parseOrThrow } from '../lib/validate';
 import type { Conversation } from '../services/conversation';
 import type { Limits } from '../services/limits';
 import type { RoomModeration } from '../services/room.moderation';
+import type { Reports } from '../services/reports';
 import type { RoomPeople } from '../services/room.people';
 import { current, spend, type Work } from './handler.kit';
+import { socketPerson, type SocketSessions } from './session';
 
-/** Reactions, edits and deletions over /chat (replies ride on `chat` as `replyTo`). */
+/**
+ * Reactions, edits, deletions, reports and ignoring over /chat (replies ride on `chat` as
+ * `replyTo`).
+ */
 export function conversationHandlers(deps: {
   conversation: Conversation;
   moderation: RoomModeration;
+  reports: Reports;
   people: RoomPeople;
   limits: Limits;
+  sessions: SocketSessions;
 }): Record<string, Work> {
-  const { conversation, moderation, people } = deps;
+  const { conversation, moderation, reports, people, sessions } = deps;
   return {
     react: async (socket, raw) => {
       const { _id, emoji, on } = parseOrThrow(reactSchema, raw);
@@ -34,6 +42,22 @@ export function conversationHandlers(deps: {
       const { room, session } = current(socket);
       await spend(deps, socket, 'message');
       return conversation.remove(room, people.presentPerson(room, session), _id);
+    },
+    report: async (socket, raw) => {
+      const { _id } = parseOrThrow(messageRef, raw);
+      const { room, session } = current(socket);
+      await spend(deps, socket, 'react');
+      return reports.report(room, people.presentPerson(room, session), _id);
+    },
+    /** The hidden people are this session's own: remembered in it, for every room. */
+    ignore: async (socket, raw) => {
+      const { pid, ignored } = parseOrThrow(ignoreSchema, raw);
+      const { person, session } = await socketPerson(socket, sessions);
+      if (pid === person.pid) throw new BadRequest('ignore_self');
+      await spend(deps, socket, 'react');
+      const list = ignoring(session.ignored, pid, ignored);
+      await sessions.save(person.session, { ...session, ignored: list });
+      return { ignored: list };
     },
   };
 }

@@ -2,9 +2,11 @@
 import type { ErrorBody } from '../errors';
 import type { RoomId } from '../lib/room-id';
 import type {
+  BlurUpdate,
   ChatMessage,
   Participant,
   ReactionUpdate,
+  ReportItem,
   RoomSettings,
   RoomView,
 } from '../services/types';
@@ -53,6 +55,9 @@ export interface ChatServerToClient {
   /** A message its author deleted (`deleted: true`, no text or GIF). */
   delete: (message: ChatMessage) => void;
   react: (update: ReactionUpdate) => void;
+  /** To the owner's tabs: the report queue, whenever it changes. */
+  reports: (items: ReportItem[]) => void;
+  blur: (update: BlurUpdate) => void;
 }
 
 export interface ChatClientToServer {
@@ -75,6 +80,14 @@ export interface ChatClientToServer {
   edit: (payload: unknown, ack?: Ack<ChatMessage>) => void;
   /** `{ _id }`: the author deletes a message. */
   delete: (payload: unknown, ack?: Ack<ChatMessage>) => void;
+  /** `{ _id }`: reports a message of the room (once per person). */
+  report: (payload: unknown, ack?: Ack<{ reported: true }>) => void;
+  /** Owner only: the report queue. */
+  reports: (ack?: Ack<ReportItem[]>) => void;
+  /** Owner only: `{ _id, action: 'remove' | 'dismiss' }`; answers the queue. */
+  decide: (payload: unknown, ack?: Ack<ReportItem[]>) => void;
+  /** `{ pid, ignored }`: hides (or shows again) a person's messages for this session. */
+  ignore: (payload: unknown, ack?: Ack<{ ignored: string[] }>) => void;
 }
 
 export interface ChatSocketData {

@@ -57,6 +57,9 @@ export function socketNotifier(lobby: LobbyNamespace, chat: ChatNamespace): Noti
       // The event names its payload: `react` carries reactions, `edit`/`delete` the message.
       (to.emit as (event: string, payload: unknown) => boolean)(event, payload);
     },
+    reports: (roomId, ownerPid, items) =>
+      chat.to(personChannel(roomId, ownerPid)).emit('reports', items),
+    blur: (roomId, update) => chat.to(roomId).emit('blur', update),
     settings: (roomId, settings) => chat.to(roomId).emit('settings', settings),
     typing: (roomId, from, typing) =>
       chat
