@@ -3,7 +3,14 @@
 import type { Socket } from 'socket.io-client';
 import type { en } from '../../src/i18n/en';
 import type { ClientConfig } from '../../src/limits';
-import type { ChatMessage, Participant, RoomSettings, RoomView } from '../../src/services/types';
+import type {
+  ChatMessage,
+  Participant,
+  ReplyRef,
+  ReportItem,
+  RoomSettings,
+  RoomView,
+} from '../../src/services/types';
 import type {
   ChatClientToServer,
   ChatServerToClient,
@@ -13,7 +20,16 @@ import type {
   Result,
 } from '../../src/sockets/events';
 
-export type { ChatMessage, ClientConfig, JoinData, Participant, ReplyRef, RoomSettings, RoomView };
+export type {
+  ChatMessage,
+  ClientConfig,
+  JoinData,
+  Participant,
+  ReplyRef,
+  ReportItem,
+  RoomSettings,
+  RoomView,
+};
 
 export type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
 export type LobbySocket = Socket<LobbyServerToClient, LobbyClientToServer>;
@@ -43,6 +59,10 @@ export interface Payloads {
   react: { _id: string; emoji: string; on: boolean };
   edit: { _id: string; chat: string };
   delete: { _id: string };
+  report: { _id: string };
+  reports: Record<string, never>;
+  decide: { _id: string; action: 'remove' | 'dismiss' };
+  ignore: { pid: string; ignored: boolean };
 }
 
 /** What the acknowledgement of each of those events carries when it is `ok`. */

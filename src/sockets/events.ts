@@ -82,8 +82,8 @@ export interface ChatClientToServer {
   delete: (payload: unknown, ack?: Ack<ChatMessage>) => void;
   /** `{ _id }`: reports a message of the room (once per person). */
   report: (payload: unknown, ack?: Ack<{ reported: true }>) => void;
-  /** Owner only: the report queue. */
-  reports: (ack?: Ack<ReportItem[]>) => void;
+  /** Owner only: the report queue (any payload, or none, before the acknowledgement). */
+  reports: (payload: unknown, ack?: Ack<ReportItem[]>) => void;
   /** Owner only: `{ _id, action: 'remove' | 'dismiss' }`; answers the queue. */
   decide: (payload: unknown, ack?: Ack<ReportItem[]>) => void;
   /** `{ pid, ignored }`: hides (or shows again) a person's messages for this session. */

@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { ask, type ChatMessage } from '../support/harness';
 import { say } from './support/chat';
-import { usePair } from './support/pair';
+import { showTools, usePair } from './support/pair';
 
 const pair = usePair('Conversation', { MESSAGES_PER_10S: 500 });
 
@@ -12,7 +12,7 @@ const bubble = (page: Page, text: string) =>
 test('reactions: picked from the set, counted live for both, taken back with a click', async () => {
   await say(pair.alice.page, 'react to this');
   const theirs = bubble(pair.bob.page, 'react to this');
-  await theirs.hover();
+  await showTools(theirs);
   await theirs.locator('[data-act="react"]').click();
   await theirs.locator('.reaction-picker [data-emoji="👍"]').click();
   const seen = bubble(pair.alice.page, 'react to this').locator('.reaction[data-emoji="👍"]');
@@ -27,7 +27,7 @@ test('reactions: picked from the set, counted live for both, taken back with a c
 test('reply: the composer quotes the message, the reply shows name and snippet for everyone', async () => {
   await say(pair.alice.page, 'what GIF should I send?');
   const original = bubble(pair.bob.page, 'what GIF should I send?');
-  await original.hover();
+  await showTools(original);
   await original.locator('[data-act="reply"]').click();
   await pair.bob.page.locator('#reply-chip:not([hidden])').waitFor();
   await say(pair.bob.page, 'the dancing cat');
@@ -55,7 +55,7 @@ test('a quote clicked scrolls to its original, loading older history when needed
 test('edit and delete one’s own message: edited mark and "deleted" line for everyone', async () => {
   await say(pair.alice.page, 'teh typo');
   const mine = bubble(pair.alice.page, 'teh typo');
-  await mine.hover();
+  await showTools(mine);
   await mine.locator('[data-act="edit"]').click();
   await mine.locator('.msg-edit textarea').fill('the typo, fixed');
   await mine.locator('.msg-edit textarea').press('Enter');
@@ -65,7 +65,7 @@ test('edit and delete one’s own message: edited mark and "deleted" line for ev
   expect(await theirs.locator('[data-act="edit"], [data-act="delete"]').count()).toBe(0);
 
   const edited = bubble(pair.alice.page, 'the typo, fixed');
-  await edited.hover();
+  await showTools(edited);
   await edited.locator('[data-act="delete"]').click();
   await pair.alice.page.click('#confirm-ok');
   const seq = await edited.getAttribute('data-seq');

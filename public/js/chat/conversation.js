@@ -139,6 +139,13 @@ export function createConversation({ socket, room, me, timeline }) {
   }
 
   /** @param {HTMLElement} item */
+  async function report(item) {
+    if (!(await confirmDialog(`${t('report')}?`, t('report')))) return;
+    const reply = await ack(socket, 'report', { _id: item.dataset.id ?? '' });
+    showError(reply.ok ? t('reportSent') : errorText(reply.error));
+  }
+
+  /** @param {HTMLElement} item */
   async function remove(item) {
     if (!(await confirmDialog(t('deleteMessageConfirm'), t('delete')))) return;
     const reply = await ack(socket, 'delete', { _id: item.dataset.id ?? '' });
@@ -150,6 +157,7 @@ export function createConversation({ socket, room, me, timeline }) {
     const target = event.target instanceof Element ? event.target : null;
     const item = target?.closest('li.msg');
     if (!target || !(item instanceof HTMLElement)) return;
+    if (target.closest('.unblur')) return item.classList.remove('is-blurred');
     const quote = target.closest('.msg-quote');
     if (quote instanceof HTMLElement)
       return void timeline.reveal(Number(quote.dataset.quoteSeq)).then((found) => {
@@ -167,6 +175,7 @@ export function createConversation({ socket, room, me, timeline }) {
     else if (action.dataset.act === 'react') openPicker(item, action);
     else if (action.dataset.act === 'edit') startEdit(item);
     else if (action.dataset.act === 'delete') void remove(item);
+    else if (action.dataset.act === 'report') void report(item);
   });
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && picker) closePicker();
@@ -184,6 +193,10 @@ export function createConversation({ socket, room, me, timeline }) {
   const changed = (m) => {
     if (m?.room === room) timeline.replace(m);
   };
+  socket.on('blur', (update) => {
+    const item = update?.room === room ? timeline.item(update.seq) : undefined;
+    item?.classList.toggle('is-blurred', Boolean(update.blurred));
+  });
   socket.on('edit', changed);
   socket.on('delete', changed);
 

@@ -5,7 +5,10 @@ import { io } from '/socket.io/socket.io.esm.min.js';
 import { byId } from '../lib/dom.js';
 import { createComposer } from './composer.js';
 import { createConversation } from './conversation.js';
+import { createIgnore } from './ignore.js';
+import { markMentions, mentionArrived, mentionName, wireMentionSound } from './mentions.js';
 import { createModeration } from './moderation.js';
+import { createReports } from './reports.js';
 import { watchGifs } from './gifs.js';
 import { createOutbox } from './outbox.js';
 import { createPanel } from './panel.js';
@@ -28,7 +31,15 @@ const me = {
 const socket = io('/chat');
 watchGifs(byId('scroller'));
 
+mentionName(() => me.nick);
 const moderation = createModeration({ socket, me: () => me.pid, onChange: () => people.refresh() });
+const reports = createReports({ socket });
+const ignore = createIgnore({
+  socket,
+  list: byId('messages'),
+  initial: (app.dataset.ignored ?? '').split(' ').filter(Boolean),
+  onChange: () => people.refresh(),
+});
 const people = createPeople({
   socket,
   me: () => me.pid,
@@ -37,9 +48,12 @@ const people = createPeople({
   onOwner: (owner) => {
     byId('owner-tools').hidden = !owner;
     moderation.setOwner(owner);
+    if (owner) void reports.load();
   },
   isMuted: moderation.isMuted,
   onMute: (pid) => void moderation.toggleMute(pid),
+  isIgnored: ignore.isIgnored,
+  onIgnore: (pid) => void ignore.toggle(pid),
 });
 moderation.setOwner(app.dataset.owner === 'true');
 const timeline = createTimeline({ room, me: () => me.pid, nameOf: people.nameOf });
@@ -50,12 +64,14 @@ const connection = stayInRoom({
   onJoined(data, after) {
     if (data.truncated) timeline.skipAfter(after);
     Object.assign(me, { pid: data.pid, user: data.user, nick: data.nick });
+    markMentions(byId('messages'));
     people.load(data);
     moderation.load(data.settings);
     timeline.refreshWhispers();
   },
   onMessage(message) {
     timeline.show(message);
+    mentionArrived(message, me.pid);
     if (message.pid) people.stoppedTyping(message.pid);
   },
 });
@@ -76,4 +92,5 @@ const composer = createComposer({
   onWhisperStart: () => panel.closeSidebar(false),
   mayPost: moderation.mayPost,
 });
+wireMentionSound(byId('mention-sound', HTMLInputElement));
 wireUploads({ room, dropZone: byId('main'), onSent: timeline.show });

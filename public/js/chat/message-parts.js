@@ -3,6 +3,7 @@
 // the "edited" mark, the "message deleted" line, its reactions and the tools its reader may use.
 import { el, find, keepPart } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { mentionsMe } from './mentions.js';
 
 /** @typedef {import('../types').ChatMessage} ChatMessage */
 /** @typedef {import('../types').Draft} Draft */
@@ -44,6 +45,9 @@ export function showReactions(item, reactions, me) {
 export function fillParts(item, m, mine, me) {
   item.dataset.id = '_id' in m ? m._id : '';
   item.classList.toggle('is-deleted', Boolean(m.deleted));
+  item.classList.toggle('is-blurred', Boolean(m.blurred));
+  item.classList.toggle('is-mention', !mine && mentionsMe(m.chat));
+  keepPart(item, '.unblur', m.gif);
   const quote = keepPart(item, '.msg-quote', m.replyTo);
   if (quote && m.replyTo) {
     quote.dataset.quoteSeq = String(m.replyTo.seq);
@@ -57,6 +61,7 @@ export function fillParts(item, m, mine, me) {
   if (keepPart(item, '.msg-actions', saved && !m.deleted)) {
     keepPart(item, '[data-act="edit"]', mine && m.chat);
     keepPart(item, '[data-act="delete"]', mine);
+    keepPart(item, '[data-act="report"]', !mine && !m.to);
   }
   showReactions(item, m.reactions, me);
 }

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import type { Config } from '../../../src/config';
 import { startHarness, type Harness } from '../../support/harness';
 import { launch, open, type WatchedPage } from './browser';
@@ -36,4 +36,12 @@ export function usePair(title: string, overrides: Partial<Config> = {}): Pair {
     expect(unexpected(pair.bob.problems)).toEqual([]);
   });
   return pair;
+}
+
+/**
+ * Brings up a message's tools the keyboard way (focus inside the message): unlike a hover, it
+ * stays while other messages arrive and move things on a busy machine.
+ */
+export async function showTools(message: Locator): Promise<void> {
+  await message.locator('[data-act="reply"]').focus();
 }
