@@ -22,6 +22,10 @@ import type { Logger } from './logger';
 import { ChatService } from './services/chat.service';
 import { Conversation } from './services/conversation';
 import { Reports } from './services/reports';
+import { GifService } from './services/gifs.service';
+import { createStore } from './media/stores';
+import type { MediaStore } from './media/store';
+import { Transcoder } from './media/transcode';
 import { singleProcess } from './services/cluster';
 import type { Admission } from './services/admission';
 import type { RoomModeration } from './services/room.moderation';
@@ -60,10 +64,20 @@ export interface GifChat {
   owners: OwnerTools;
   moderation: RoomModeration;
   chat: ChatService;
+  gifs: GifService;
+  /** Where GIFs, posters and videos are stored (MEDIA_STORE). */
+  media: MediaStore;
+  /** The bounded queue of ffmpeg children that make GIFs' videos. */
+  transcoder: Transcoder;
   /** Expires what the database cannot (sessions, seats, rooms); `sweep()` runs it now. */
   sweeper: Sweeper;
   /** Connects to the other processes (Redis), loads the rooms and starts the sweeper. */
   start(): Promise<void>;
+  /**
+   * Resolves once everything received so far has taken effect: every socket event handled, and
+   * every closed tab's grace period over and its leave done.
+   */
+  settled(): Promise<void>;
   /** Stops timers and closes sockets and the HTTP server (not the database or Redis). */
   close(): Promise<void>;
 }
@@ -94,9 +108,10 @@ export function createApp({
 
   const notifier = fanOut([socketNotifier(lobby, chatNsp), ...observers]);
   const uploadDir = path.resolve(ROOT, config.UPLOAD_DIR);
-  const chat = new ChatService({
+  const media = createStore(config.MEDIA_STORE, uploadDir, connection.db);
+  const chat: ChatService = new ChatService({
     notifier,
-    uploadDir,
+    releaseMedia: (urls) => gifs.release(urls),
     logger,
     typingTimeoutMs: config.TYPING_TIMEOUT_MS,
     replayMax: config.REPLAY_MAX,
@@ -114,6 +129,21 @@ export function createApp({
     cluster,
     spacing: (key, seconds) => limits.spacing(key, seconds),
   });
+  const transcoder = new Transcoder({
+    concurrency: config.MEDIA_CONCURRENCY,
+    maxWaiting: config.MEDIA_QUEUE,
+    timeoutMs: config.MEDIA_TIMEOUT_MS,
+    logger,
+  });
+  const gifs: GifService = new GifService({
+    store: media,
+    transcoder,
+    limits: { maxBytes: config.MAX_GIF_BYTES },
+    logger,
+    post: (room, person, content, cid) => chat.post(room, person, content, cid),
+    isPublic: (room) => rooms.rooms.isPublic(room),
+    alone: !redis,
+  });
 
   const reports: Reports = new Reports({
     threshold: config.REPORTS_TO_BLUR,
@@ -125,10 +155,11 @@ export function createApp({
   const conversation = new Conversation({
     notifier,
     chat,
+    releaseMedia: (urls) => gifs.release(urls),
     blurred: (ids) => reports.blurredAmong(ids),
   });
   const sessions = createSessions(config, connection, cluster);
-  registerChatHandlers(chatNsp, {
+  const chatHandlers = registerChatHandlers(chatNsp, {
     sessions: {
       load: (sid) => sessions.store.fetch(sid),
       save: (sid, data) => sessions.store.put(sid, data),
@@ -141,13 +172,20 @@ export function createApp({
     conversation,
     reports,
     chat,
+    gifs,
     limits,
     logger,
   });
 
   const health = databaseHealth(connection);
+  const retention = config.RETENTION_DAYS > 0 ? [gifs.retention(config.RETENTION_DAYS, chat)] : [];
   const sweeper = new Sweeper(
-    [{ name: 'rooms', run: () => rooms.lifecycle.sweep() }, sessions.expiry, health.expiry],
+    [
+      { name: 'rooms', run: () => rooms.lifecycle.sweep() },
+      sessions.expiry,
+      health.expiry,
+      ...retention,
+    ],
     { intervalMs: config.SWEEP_INTERVAL_MS, logger },
   );
 
@@ -183,6 +221,11 @@ export function createApp({
       conversation,
       reports,
       chat,
+      gifs,
+      media,
+      // Beside the local store (same disk), and in no store's way: no media name starts with a dot.
+      incomingDir: path.join(uploadDir, '.incoming'),
+      logger,
       limits,
       redis,
       databaseHealthy: health.check,
@@ -201,18 +244,27 @@ export function createApp({
     owners: rooms.owners,
     moderation: rooms.moderation,
     chat,
+    gifs,
+    media,
+    transcoder,
     sweeper,
     start: async () => {
       // Socket.IO's adapter reads the shared stream from now on (set on every namespace).
       if (redis) io.adapter(createAdapter(redis, adapterOptions(config.REDIS_PREFIX)));
       await rooms.start();
+      await gifs.load();
       sweeper.start();
+    },
+    settled: async () => {
+      await chatHandlers.settled();
+      await rooms.settled();
     },
     close: async () => {
       // Sockets first, so their disconnects land before the services stop their timers.
       await io.close();
       await sweeper.close();
       chat.close();
+      await gifs.close();
       await rooms.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },

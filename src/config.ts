@@ -63,6 +63,15 @@ const schema = z.object({
       'a comma-separated list of origins such as https://chat.example',
     ),
   MAX_GIF_BYTES: int(5 * 1024 * 1024, 1),
+  /** Where GIFs, posters and videos live: a directory (`UPLOAD_DIR`) or GridFS in the database. */
+  MEDIA_STORE: z.enum(['local', 'gridfs']).default('local'),
+  /** ffmpeg children transcoding at once, and uploads allowed to wait for one (then 503). */
+  MEDIA_CONCURRENCY: int(2, 1),
+  MEDIA_QUEUE: int(8, 0),
+  /** An ffmpeg child running longer is killed; its GIF is served as it is. */
+  MEDIA_TIMEOUT_MS: int(15_000, 1_000),
+  /** Messages older than this many days, and files no message uses any more, are deleted (0: keep). */
+  RETENTION_DAYS: z.coerce.number().min(0).default(0),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

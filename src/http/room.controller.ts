@@ -7,14 +7,7 @@ import type { Limits } from '../services/limits';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
 import { personFrom, redirectAfterSave, wantsJson } from './request';
-import {
-  chatSchema,
-  gifFieldsSchema,
-  historyQuery,
-  newRoomSchema,
-  passwordSchema,
-  roomId,
-} from './validate';
+import { chatSchema, historyQuery, newRoomSchema, passwordSchema, roomId } from './validate';
 import { parse, parseOrThrow } from '../lib/validate';
 
 export interface ControllerDependencies {
@@ -126,24 +119,6 @@ export function roomController({
     requireParticipant: async (req: Request, _res: Response, next: () => void) => {
       await admission.requireParticipant(roomId(req), personFrom(req).session);
       next();
-    },
-
-    gif: async (req: Request, res: Response) => {
-      const id = roomId(req);
-      const person = personFrom(req);
-      const file = req.file;
-      if (!file) throw new BadRequest('no_file');
-      try {
-        const { cid } = parseOrThrow(gifFieldsSchema, req.body);
-        const gif = `/gif/${file.filename}`;
-        const message = await chat.post(id, people.speaker(id, person), { gif }, cid);
-        // A retried upload answers with the first one's message: this copy is not needed.
-        if (message.gif !== `/gif/${file.filename}`) await chat.removeFile(file.filename);
-        res.status(201).json(message);
-      } catch (err) {
-        await chat.removeFile(file.filename);
-        throw err;
-      }
     },
 
     remove: async (req: Request, res: Response) => {

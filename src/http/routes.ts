@@ -1,6 +1,5 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../config';
-import { NotFound } from '../errors';
 import { parseRoomId } from '../lib/room-id';
 import { ensurePid } from '../lib/identity';
 import type { Redis } from '../lib/redis';
@@ -10,6 +9,11 @@ import type { Limits } from '../services/limits';
 import type { Conversation } from '../services/conversation';
 import type { Reports } from '../services/reports';
 import type { RoomModeration } from '../services/room.moderation';
+import type { GifService } from '../services/gifs.service';
+import type { Logger } from '../logger';
+import type { MediaStore } from '../media/store';
+import { serveMedia } from '../media/serve';
+import { gifController } from './gif.controller';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
 import { lobbyController } from './lobby.controller';
@@ -19,7 +23,7 @@ import { roomController } from './room.controller';
 import { saveSession } from './request';
 import { SESSION_COOKIE } from './session';
 import { csrf } from './security';
-import { GIF_NAME, gifUpload } from './upload';
+import { gifUpload } from './upload';
 
 export interface RouteDependencies {
   config: Config;
@@ -30,6 +34,12 @@ export interface RouteDependencies {
   conversation: Conversation;
   reports: Reports;
   chat: ChatService;
+  gifs: GifService;
+  /** Where GIFs, posters and videos are read from. */
+  media: MediaStore;
+  /** Where uploads wait for the media pipeline. */
+  incomingDir: string;
+  logger: Logger;
   /** Set when several processes serve the site: /healthz reports it. */
   redis?: Redis;
   limits: Limits;
@@ -46,12 +56,17 @@ export function routes({
   conversation,
   reports,
   chat,
+  gifs,
+  media,
+  incomingDir,
+  logger,
   limits,
   redis,
   databaseHealthy,
 }: RouteDependencies): Router {
   const router = Router();
   const room = roomController({ rooms, admission, chat, people, limits, conversation });
+  const gif = gifController({ gifs, admission, people });
   const owner = moderationController({ moderation, limits });
   const talk = conversationController({
     conversation,
@@ -61,7 +76,6 @@ export function routes({
     people,
     limits,
   });
-  const uploadDir = config.UPLOAD_DIR;
 
   // Text and GIFs share the person's message budget with their socket messages and whispers.
   const messages = async (req: Request, _res: Response, next: NextFunction) => {
@@ -81,21 +95,8 @@ export function routes({
       .json({ status: ok ? 'ok' : 'degraded', db, ...shared });
   });
 
-  router.get('/gif/:name', (req, res, next) => {
-    const name = req.params.name;
-    if (!GIF_NAME.test(name)) return next(new NotFound('gif_not_found'));
-    res.sendFile(
-      name,
-      {
-        root: uploadDir,
-        dotfiles: 'deny',
-        maxAge: '365d',
-        immutable: true,
-        headers: { 'Content-Type': 'image/gif' },
-      },
-      (err) => err && next(new NotFound('gif_not_found')),
-    );
-  });
+  // GIFs, posters and videos from the media store: byte ranges (videos seek), immutable caching.
+  router.get('/gif/:name', serveMedia(media, { logger }));
 
   router.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   router.use(express.json({ limit: '16kb' }));
@@ -131,9 +132,11 @@ export function routes({
     messages,
     room.requireParticipant,
     owner.admitPost('room'),
-    gifUpload(uploadDir, config.MAX_GIF_BYTES),
-    room.gif,
+    gif.resend,
+    gifUpload(incomingDir, config.MAX_GIF_BYTES),
+    gif.upload,
   );
+  router.get('/gifs', gif.picker);
   router.delete('/room/:id', room.remove);
   router.post('/room/:id/settings', owner.settings);
   router.post('/room/:id/mute', owner.mute);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +9,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, BadRequest, TooLarge, UnsupportedMedia } from '../errors';
 
 const GIF_MAGIC = [Buffer.from('GIF87a'), Buffer.from('GIF89a')];
-export const GIF_NAME = /^[a-f0-9]{32}\.gif$/;
 
 /** Passes bytes through once the first six are a GIF signature; fails the stream otherwise. */
 class GifSignature extends Transform {
@@ -37,32 +36,11 @@ const closed = (stream: Writable) =>
 
 /** Streams the upload to a random name on disk, checking magic bytes on the way; never buffers it. */
 function gifStorage(dir: string): StorageEngine {
+  let ready: Promise<unknown> | undefined;
   return {
     _handleFile(_req, file, cb) {
-      const filename = `${randomBytes(16).toString('hex')}.gif`;
-      const target = path.join(dir, filename);
-      let size = 0;
-      const count = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
-      const out = createWriteStream(target, { flags: 'wx' });
-      // Refused: wait until the file is closed (it may be created after the refusal), then remove it.
-      const discard = (err: Error) =>
-        void closed(out)
-          .then(() => unlink(target))
-          .catch(() => undefined)
-          .then(() => cb(err));
-      pipeline(file.stream, new GifSignature(), count, out).then(
-        () => {
-          const truncated = (file.stream as { truncated?: boolean }).truncated;
-          if (truncated) return discard(new TooLarge('gif_too_large'));
-          cb(null, { filename, path: target, size });
-        },
-        (err: unknown) => discard(err as Error),
-      );
+      ready ??= mkdir(dir, { recursive: true });
+      ready.then(() => store(file, cb), cb);
     },
     _removeFile(_req, file, cb) {
       unlink(file.path).then(
@@ -71,6 +49,36 @@ function gifStorage(dir: string): StorageEngine {
       );
     },
   };
+
+  function store(
+    file: Express.Multer.File,
+    cb: (error?: Error | null, info?: Partial<Express.Multer.File>) => void,
+  ) {
+    const filename = `${randomBytes(16).toString('hex')}.gif`;
+    const target = path.join(dir, filename);
+    let size = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const out = createWriteStream(target, { flags: 'wx' });
+    // Refused: wait until the file is closed (it may be created after the refusal), then remove it.
+    const discard = (err: Error) =>
+      void closed(out)
+        .then(() => unlink(target))
+        .catch(() => undefined)
+        .then(() => cb(err));
+    pipeline(file.stream, new GifSignature(), count, out).then(
+      () => {
+        const truncated = (file.stream as { truncated?: boolean }).truncated;
+        if (truncated) return discard(new TooLarge('gif_too_large'));
+        cb(null, { filename, path: target, size });
+      },
+      (err: unknown) => discard(err as Error),
+    );
+  }
 }
 
 /** The one upload middleware: one file in field `gif`, size-limited, magic-checked, errors mapped to 4xx. */

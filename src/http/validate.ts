@@ -111,3 +111,18 @@ export function roomId(req: Request): RoomId {
   if (!id) throw new RoomNotFound();
   return id;
 }
+
+/** A stored GIF named by its file name, its URL or its content id. */
+export const gifRefSchema = z
+  .string('field_invalid')
+  .max(80, 'field_invalid')
+  .regex(/^(?:\/gif\/)?[0-9a-f]{32,64}(?:\.gif)?$/, 'field_invalid');
+
+/** `POST /room/:id/gif` without a file: send a stored GIF again. */
+export const resendSchema = z.object({ gif: gifRefSchema, cid: cidSchema.optional() });
+
+export const pickerQuery = z.object({
+  tab: z.enum(['recent', 'popular'], 'field_invalid').default('recent'),
+  q: z.string('field_invalid').max(80, 'text_too_long').optional(),
+  room: z.string('field_invalid').max(64).optional(),
+});

@@ -10,6 +10,13 @@ export interface IngestDeps {
   transcoder: Transcoder;
   limits?: Partial<GifLimits>;
   logger?: Logger;
+  /**
+   * Called with the content id once the GIF is inspected, before anything is stored; resolves
+   * with the function that ends the claim. A claim keeps the id's files from being removed while
+   * its message is being saved (see GifService): ingestGif ends it itself only when it throws,
+   * otherwise the caller does, through the result's `release`.
+   */
+  claim?: (id: string) => Promise<() => void>;
 }
 
 export interface IngestResult extends GifInfo {
@@ -22,6 +29,8 @@ export interface IngestResult extends GifInfo {
   video?: string;
   /** The same bytes were already stored: nothing new was written for the GIF. */
   deduped: boolean;
+  /** Ends the claim on the content id (a no-op without `claim`). */
+  release: () => void;
 }
 
 /**
@@ -35,9 +44,11 @@ export async function ingestGif(tempFile: string, deps: IngestDeps): Promise<Ing
   const { store } = deps;
   const videoTemp = `${tempFile}.mp4`;
   let job: TranscodeJob | undefined;
+  let release = () => undefined as void;
   try {
     const info = await inspectGif(tempFile, deps.limits);
     const names = mediaNames(info.sha256);
+    if (deps.claim) release = await deps.claim(names.id);
     const [hasVideo, hasPoster] = await Promise.all([
       store.exists(names.mp4),
       store.exists(names.webp),
@@ -56,7 +67,11 @@ export async function ingestGif(tempFile: string, deps: IngestDeps): Promise<Ing
       ...(video && { video }),
       ...info,
       deduped: !stored,
+      release,
     };
+  } catch (err) {
+    release();
+    throw err;
   } finally {
     // The child must have exited before its output can be removed for good.
     await job?.done;

@@ -14,6 +14,13 @@ const messageSchema = new Schema(
     nick: { type: String },
     chat: { type: String },
     gif: { type: String },
+    // A GIF's derivatives (URLs like `gif`), its size for the box, and the name it was uploaded
+    // with (the picker searches it). Older GIF messages have only `gif`.
+    poster: { type: String },
+    video: { type: String },
+    width: { type: Number },
+    height: { type: Number },
+    gifName: { type: String },
     // Whisper recipient pid; whispers are only ever shown to sender and recipient.
     to: { type: String },
     // System messages: what happened and to whom, so each browser can say it in its language.

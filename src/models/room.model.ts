@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import type { RoomId } from '../lib/room-id';
+import { LIMITS } from '../limits';
 import { Ban } from './ban.model';
 import { Deletion } from './deletion.model';
 import { Mute } from './mute.model';
@@ -10,8 +11,13 @@ import { Seat, type SeatDoc } from './seat.model';
 
 const roomSchema = new Schema(
   {
-    title: { type: String, required: true, maxlength: 60 },
-    max: { type: Number, required: true, min: 2, max: 100 },
+    // Counted as the door counts it (zod: code points), so an emoji title at the limit is stored.
+    title: {
+      type: String,
+      required: true,
+      validate: (title: string) => [...title].length <= LIMITS.title.max,
+    },
+    max: { type: Number, required: true, min: LIMITS.people.min, max: LIMITS.people.max },
     // scrypt hash; never selected unless asked for, never sent anywhere.
     passwordHash: { type: String, select: false },
     createdAt: { type: Date, required: true, default: () => new Date() },

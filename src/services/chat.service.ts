@@ -1,5 +1,3 @@
-import { unlink } from 'node:fs/promises';
-import path from 'node:path';
 import {
   Message,
   messageIdFor,
@@ -27,7 +25,11 @@ interface Inserted {
 
 export interface ChatDependencies {
   notifier: Notifier;
-  uploadDir: string;
+  /**
+   * Told the media URLs (gif, poster, video) of messages just deleted: it removes the files no
+   * other message uses.
+   */
+  releaseMedia: (urls: string[]) => Promise<void>;
   logger: Logger;
   typingTimeoutMs: number;
   /** The most missed messages one join replays. */
@@ -38,11 +40,15 @@ export interface ChatDependencies {
 
 type Draft = Pick<MessageDoc, 'user'> &
   Partial<
-    Pick<
-      MessageDoc,
-      '_id' | 'pid' | 'nick' | 'chat' | 'gif' | 'to' | 'kind' | 'name' | 'cid' | 'replyTo'
-    >
+    Pick<MessageDoc, '_id' | 'pid' | 'nick' | 'chat' | 'to' | 'kind' | 'name' | 'cid' | 'replyTo'> &
+      GifContent
   >;
+
+/** What a GIF message carries besides its sender. */
+export type GifContent = Pick<
+  ChatMessage,
+  'gif' | 'poster' | 'video' | 'width' | 'height' | 'gifName'
+>;
 
 export function toChatMessage(doc: MessageDoc): ChatMessage {
   const msg: ChatMessage = {
@@ -56,6 +62,12 @@ export function toChatMessage(doc: MessageDoc): ChatMessage {
     const value = doc[key];
     if (value != null) msg[key] = value;
   }
+  for (const key of ['poster', 'video', 'gifName'] as const) {
+    const value = doc[key];
+    if (value != null) msg[key] = value;
+  }
+  if (doc.width != null && doc.height != null)
+    Object.assign(msg, { width: doc.width, height: doc.height });
   const system = doc.user === 'system' ? (doc.kind ? doc : olderSystem(doc.chat)) : undefined;
   if (system?.kind) Object.assign(msg, { kind: system.kind, name: system.name ?? '' });
   return withConversation(msg, doc);
@@ -66,8 +78,8 @@ function withConversation(msg: ChatMessage, doc: MessageDoc): ChatMessage {
   if (doc.replyTo?._id) msg.replyTo = { ...doc.replyTo } as ChatMessage['replyTo'];
   if (doc.editedAt) msg.editedAt = doc.editedAt.toISOString();
   if (doc.deleted) {
-    delete msg.chat;
-    delete msg.gif;
+    for (const key of ['chat', 'gif', 'poster', 'video', 'width', 'height', 'gifName'] as const)
+      delete msg[key];
     delete msg.replyTo;
     msg.deleted = true;
   }
@@ -109,7 +121,7 @@ export class ChatService {
   async post(
     room: RoomId,
     person: Person,
-    content: { chat?: string; gif?: string; replyTo?: ReplyRef },
+    content: { chat?: string; replyTo?: ReplyRef } & GifContent,
     cid?: string,
   ): Promise<ChatMessage> {
     const draft: Draft = { user: person.user, pid: person.pid, nick: person.nick, ...content };
@@ -211,24 +223,32 @@ export class ChatService {
     return { messages: docs.slice(0, this.deps.replayMax).reverse().map(toChatMessage), truncated };
   }
 
-  /** Deletes a room's messages and their GIF files. */
+  /** Deletes a room's messages and their GIF files (those no other message uses). */
   async purgeRoom(room: RoomId): Promise<void> {
-    const gifs = await Message.find({ room, gif: { $exists: true } }, { gif: 1 }).lean<
-      Pick<MessageDoc, 'gif'>[]
-    >();
+    const media = await mediaOf({ room });
     await Message.deleteMany({ room });
     this.nextSeq.delete(room);
     this.recent.forget(room);
-    await Promise.all(gifs.flatMap((m) => (m.gif ? [this.removeFile(path.basename(m.gif))] : [])));
+    await this.deps.releaseMedia(media);
   }
 
-  async removeFile(name: string): Promise<void> {
-    await unlink(path.join(this.deps.uploadDir, path.basename(name))).catch(
-      (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT')
-          this.deps.logger.warn('could not delete upload', { name, code: err.code });
-      },
-    );
+  /**
+   * Retention: deletes up to `batch` messages older than `cutoff` (the rest on the next call),
+   * then the files no message uses any more. Returns how many were deleted.
+   */
+  async deleteOlderThan(cutoff: Date, batch = 5_000): Promise<number> {
+    const docs = await Message.find(
+      { createdAt: { $lt: cutoff } },
+      { _id: 1, gif: 1, poster: 1, video: 1 },
+    )
+      .limit(batch)
+      .lean<Pick<MessageDoc, '_id' | 'gif' | 'poster' | 'video'>[]>();
+    if (docs.length === 0) return 0;
+    await Message.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+    // Kept windows may hold what was deleted: they are read again when next asked for.
+    this.recent.clear();
+    await this.deps.releaseMedia(urlsOf(docs));
+    return docs.length;
   }
 
   /** Reads a room's newest messages into memory the first time they are asked for. */
@@ -275,4 +295,17 @@ export class ChatService {
       .lean<Pick<MessageDoc, 'seq'>>();
     return top?.seq ?? 0;
   }
+}
+
+/** The media URLs of a room's GIF messages. */
+async function mediaOf(filter: object): Promise<string[]> {
+  const docs = await Message.find(
+    { ...filter, gif: { $exists: true } },
+    { gif: 1, poster: 1, video: 1 },
+  ).lean<Pick<MessageDoc, 'gif' | 'poster' | 'video'>[]>();
+  return urlsOf(docs);
+}
+
+function urlsOf(docs: Pick<MessageDoc, 'gif' | 'poster' | 'video'>[]): string[] {
+  return [...new Set(docs.flatMap((m) => [m.gif, m.poster, m.video].filter((u) => u != null)))];
 }

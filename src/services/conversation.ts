@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { AppError, BadRequest, Conflict, NotFound } from '../errors';
 import type { Person } from '../lib/identity';
 import type { RoomId } from '../lib/room-id';
@@ -16,12 +15,26 @@ import type { ChatMessage, Notifier, ReactionUpdate, ReplyRef } from './types';
 
 export interface ConversationDependencies {
   notifier: Pick<Notifier, 'conversation'>;
-  chat: Pick<ChatService, 'changed' | 'removeFile'>;
+  chat: Pick<ChatService, 'changed'>;
+  /** Removes the files of these media URLs that no message uses any more (the GIFs' rule). */
+  releaseMedia: (urls: string[]) => Promise<void>;
   /** The GIFs among these that enough people reported to blur (the reports' rule). */
   blurred?: (gifIds: string[]) => Promise<Set<string>>;
 }
 
-const SCRUB = { $set: { deleted: true }, $unset: { chat: 1, gif: 1, replyTo: 1 } };
+const SCRUB = {
+  $set: { deleted: true },
+  $unset: {
+    chat: 1,
+    gif: 1,
+    poster: 1,
+    video: 1,
+    width: 1,
+    height: 1,
+    gifName: 1,
+    replyTo: 1,
+  },
+};
 
 /**
  * Conversation tools on saved messages: replies (a quote of the message answered), reactions (one
@@ -89,8 +102,8 @@ export class Conversation {
     if (await claimDeletion(room, id)) {
       await Message.updateOne({ _id: id }, SCRUB);
       await deleteReactionsOf({ message: id });
-      if (doc.gif && !(await Message.exists({ gif: doc.gif, _id: { $ne: id } })))
-        await this.deps.chat.removeFile(path.basename(doc.gif));
+      const media = [doc.gif, doc.poster, doc.video].filter((url): url is string => !!url);
+      if (media.length) await this.deps.releaseMedia(media);
     }
     return this.announce(room, 'delete', id);
   }

@@ -8,17 +8,19 @@ import type { RoomId } from '../lib/room-id';
 export class Presence {
   private readonly rooms = new Map<RoomId, Map<string, Set<string>>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Leaves started by a grace period ending, until they are done. */
+  private readonly leaving = new Set<Promise<void>>();
+  private waiters: (() => void)[] = [];
   private closed = false;
 
   constructor(
     private readonly graceMs: number,
-    private readonly onGone: (room: RoomId, session: string) => void,
+    private readonly onGone: (room: RoomId, session: string) => Promise<void>,
   ) {}
 
   /** Adds a socket; returns true when it is the person's first live tab in the room. */
   attach(room: RoomId, session: string, socketId: string): boolean {
-    clearTimeout(this.timers.get(`${room}\n${session}`));
-    this.timers.delete(`${room}\n${session}`);
+    this.stopTimer(`${room}\n${session}`);
     let people = this.rooms.get(room);
     if (!people) this.rooms.set(room, (people = new Map<string, Set<string>>()));
     let sockets = people.get(session);
@@ -39,10 +41,14 @@ export class Presence {
       setTimeout(() => {
         this.timers.delete(key);
         const people = this.rooms.get(room);
-        if (people?.get(session)?.size) return;
+        if (people?.get(session)?.size) return this.wake();
         people?.delete(session);
         if (people?.size === 0) this.rooms.delete(room);
-        this.onGone(room, session);
+        const leave = this.onGone(room, session).finally(() => {
+          this.leaving.delete(leave);
+          this.wake();
+        });
+        this.leaving.add(leave);
       }, this.graceMs),
     );
   }
@@ -54,8 +60,7 @@ export class Presence {
       this.rooms.delete(room);
       return;
     }
-    clearTimeout(this.timers.get(`${room}\n${session}`));
-    this.timers.delete(`${room}\n${session}`);
+    this.stopTimer(`${room}\n${session}`);
     this.rooms.get(room)?.delete(session);
   }
 
@@ -65,10 +70,34 @@ export class Presence {
     );
   }
 
-  close(): void {
+  /**
+   * Resolves once no grace period is running and every leave one started is done: what tabs
+   * closed so far has fully taken effect.
+   */
+  settled(): Promise<void> {
+    if (this.timers.size === 0 && this.leaving.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Forgets everyone without a leave, and waits for the leaves already under way. */
+  async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.rooms.clear();
+    await Promise.allSettled([...this.leaving]);
+    this.wake();
+  }
+
+  private stopTimer(key: string): void {
+    clearTimeout(this.timers.get(key));
+    if (this.timers.delete(key)) this.wake();
+  }
+
+  private wake(): void {
+    if (this.timers.size > 0 || this.leaving.size > 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 }

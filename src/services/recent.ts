@@ -93,4 +93,8 @@ export class RecentMessages {
   forget(room: RoomId): void {
     this.rooms.delete(room);
   }
+
+  clear(): void {
+    this.rooms.clear();
+  }
 }

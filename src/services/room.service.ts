@@ -61,6 +61,11 @@ export class RoomService {
     return this.view(room);
   }
 
+  /** A room this process knows of that anyone may enter (it has no password). */
+  isPublic(room: string): boolean {
+    return this.deps.state.get(room as RoomId)?.secret === false;
+  }
+
   isOwner(room: RoomId, session: string): boolean {
     return this.deps.state.isOwner(room, session);
   }

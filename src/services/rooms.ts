@@ -38,6 +38,8 @@ export interface Rooms {
   receive(change: RoomChange): void;
   /** Creates the indexes the rules rest on and loads what the database knows. */
   start(): Promise<void>;
+  /** Resolves once every tab that left has been gone its grace period and its leave is done. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,11 +55,11 @@ export function createRooms({
   const changes = new RoomChanges({ state, notifier, cluster });
   const rooms = new RoomService({ state, changes, chat, cluster });
   const admission = new Admission({ state, changes, find: (room) => rooms.find(room) });
-  const presence = new Presence(config.PRESENCE_GRACE_MS, (room, session) => {
-    void people
+  const presence = new Presence(config.PRESENCE_GRACE_MS, (room, session) =>
+    people
       .leave(room, session)
-      .catch((err: unknown) => logger.error('leave failed', { room, err: String(err) }));
-  });
+      .catch((err: unknown) => logger.error('leave failed', { room, err: String(err) })),
+  );
   const people: RoomPeople = new RoomPeople({
     state,
     changes,
@@ -104,8 +106,9 @@ export function createRooms({
       await ensureIndexes();
       await rooms.load();
     },
+    settled: () => presence.settled(),
     close: async () => {
-      presence.close();
+      await presence.close();
       await lifecycle.close();
     },
   };

@@ -37,6 +37,14 @@ export interface ChatMessage {
   nick?: string;
   chat?: string;
   gif?: string;
+  /** A GIF's first frame (WebP) and its video (MP4), when made; URLs like `gif`. */
+  poster?: string;
+  video?: string;
+  /** A GIF's size in pixels, so its box keeps its aspect ratio before anything loads. */
+  width?: number;
+  height?: number;
+  /** The name the GIF was uploaded with (without its extension). */
+  gifName?: string;
   to?: string;
   /** The sender's own id for the message, when it gave one (retries carry it again). */
   cid?: string;

@@ -3,6 +3,7 @@ import { parseRoomId } from '../lib/room-id';
 import { parseOrThrow } from '../lib/validate';
 import type { Logger } from '../logger';
 import type { ChatService } from '../services/chat.service';
+import type { GifService } from '../services/gifs.service';
 import type { Limits } from '../services/limits';
 import type { RoomModeration } from '../services/room.moderation';
 import type { OwnerTools } from '../services/room.owner';
@@ -15,7 +16,14 @@ import { conversationHandlers } from './conversation.handlers';
 import { current, spend, type Work } from './handler.kit';
 import { moderationHandlers } from './moderation.handlers';
 import { responder } from './respond';
-import { chatSchema, joinSchema, nickSchema, targetSchema, whisperSchema } from './schemas';
+import {
+  chatSchema,
+  gifSchema,
+  joinSchema,
+  nickSchema,
+  targetSchema,
+  whisperSchema,
+} from './schemas';
 import { sessionIdOf, socketPerson, type ChatSocket, type SocketSessions } from './session';
 
 export interface ChatHandlerDependencies {
@@ -27,6 +35,7 @@ export interface ChatHandlerDependencies {
   conversation: Conversation;
   reports: Reports;
   chat: ChatService;
+  gifs: Pick<GifService, 'resend'>;
   limits: Limits;
   logger: Logger;
 }
@@ -37,12 +46,21 @@ export interface ChatHandlerDependencies {
  * ghosts behind). The handlers are made once for all sockets (a socket holds only its queue's
  * tail), so thousands of open sockets cost what bare Socket.IO costs.
  */
-export function registerChatHandlers(nsp: ChatNamespace, deps: ChatHandlerDependencies): void {
+export function registerChatHandlers(
+  nsp: ChatNamespace,
+  deps: ChatHandlerDependencies,
+): { settled(): Promise<void> } {
   const respond = responder(deps.logger);
   const tails = new WeakMap<ChatSocket, Promise<void>>();
+  const running = new Set<Promise<void>>();
   const inTurn = (socket: ChatSocket, task: () => Promise<void>) => {
-    const tail = (tails.get(socket) ?? Promise.resolve()).then(task);
+    // A task that fails (typing's budget, a disconnect's leave) is logged; the next still runs.
+    const tail = (tails.get(socket) ?? Promise.resolve())
+      .then(task)
+      .catch((err: unknown) => deps.logger.error('socket event failed', { err: String(err) }))
+      .finally(() => running.delete(tail));
     tails.set(socket, tail);
+    running.add(tail);
   };
   const work = { ...handlers(deps), ...moderationHandlers(deps), ...conversationHandlers(deps) };
   // One listener per event, shared: `this` is the socket (an emitter calls listeners on itself).
@@ -70,6 +88,13 @@ export function registerChatHandlers(nsp: ChatNamespace, deps: ChatHandlerDepend
     socket.on('typing', onTyping);
     socket.on('disconnect', onDisconnect);
   });
+
+  return {
+    /** Resolves once every event received so far (disconnects included) has been handled. */
+    settled: async () => {
+      while (running.size) await Promise.allSettled([...running]);
+    },
+  };
 }
 
 async function leaveCurrent({ people }: ChatHandlerDependencies, socket: ChatSocket) {
@@ -153,6 +178,13 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       const person = people.presentPerson(room, session);
       const quote = replyTo && (await conversation.quote(room, person.pid, replyTo));
       return chat.post(room, person, { chat: text, ...(quote && { replyTo: quote }) }, cid);
+    },
+    gif: async (socket, raw) => {
+      const { name, cid } = parseOrThrow(gifSchema, raw);
+      const { room, session } = current(socket);
+      await spend(deps, socket, 'message');
+      await moderation.admitPost(room, session, 'room');
+      return deps.gifs.resend(room, people.presentPerson(room, session), name, cid);
     },
     nick: async (socket, raw) => {
       const nick = parseOrThrow(nickSchema, raw);

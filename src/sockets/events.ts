@@ -66,6 +66,8 @@ export interface ChatClientToServer {
   /** Sends a message to the room; a repeated `cid` answers with the message it already made. */
   chat: (payload: unknown, ack?: Ack<ChatMessage>) => void;
   typing: (typing: unknown) => void;
+  /** Sends a stored GIF again (`{ name, cid }`, name from the picker); idempotent by `cid`. */
+  gif: (payload: unknown, ack?: Ack<ChatMessage>) => void;
   nick: (nick: unknown, ack?: Ack<{ nick: string }>) => void;
   whisper: (payload: unknown, ack?: Ack<{ delivered: boolean; message: ChatMessage }>) => void;
   kick: (payload: unknown, ack?: Ack<null>) => void;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cidSchema, messageIdSchema } from '../http/validate';
+import { cidSchema, gifRefSchema, messageIdSchema } from '../http/validate';
 import { LIMITS } from '../limits';
 import { isReservedName } from '../lib/names';
 
@@ -36,3 +36,5 @@ export const nickSchema = z
 export const whisperSchema = z.object({ to: z.string().min(1).max(64), chat: text });
 
 export const targetSchema = z.object({ pid: z.string().min(1).max(64) });
+
+export const gifSchema = z.object({ name: gifRefSchema, cid: cidSchema.optional() });

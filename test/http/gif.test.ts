@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { Message } from '../../src/models/message.model';
+import { craftGif } from '../media/fixtures';
 import { GIF_BYTES, startHarness, type Harness, type Visitor } from '../support/harness';
 
 let h: Harness;
@@ -20,7 +21,7 @@ const upload = (v: Visitor, body: Buffer, name = 'a.gif', type = 'image/gif', id
 const files = () =>
   readdir(h.config.UPLOAD_DIR).then((names) => names.filter((n) => n.endsWith('.gif')));
 
-test('a real GIF is stored under a random name, pushed as chat and served as image/gif', async () => {
+test('a real GIF is stored under its content name, pushed as chat and served as image/gif', async () => {
   const res = await upload(owner, GIF_BYTES, '../../etc/passwd.gif');
   expect(res.status).toBe(201);
   expect(res.body.gif).toMatch(/^\/gif\/[0-9a-f]{32}\.gif$/);
@@ -136,13 +137,18 @@ test.each([
   expect(res.status).toBe(404);
 });
 
-test('deleting the room deletes its GIF files', async () => {
+test('deleting the room deletes its GIF files, but not one another room still shows', async () => {
   const v = await h.visitor();
   const id = await v.createRoom({ title: 'doomed' });
-  const res = await upload(v, GIF_BYTES, 'a.gif', 'image/gif', id);
-  const name = String(res.body.gif).replace('/gif/', '');
-  expect(await files()).toContain(name);
+  const own = await upload(v, craftGif(3, 2), 'a.gif', 'image/gif', id);
+  const shared = await upload(v, GIF_BYTES, 'b.gif', 'image/gif', id);
+  const name = String(own.body.gif).replace('/gif/', '');
+  const sharedName = String(shared.body.gif).replace('/gif/', '');
+  expect(await files()).toEqual(expect.arrayContaining([name, sharedName]));
   await v.agent.delete(`/room/${id}`).set('x-csrf-token', v.csrf).expect(200);
   expect(await files()).not.toContain(name);
   expect((await v.agent.get(`/gif/${name}`)).status).toBe(404);
+  // The first tests sent the same bytes in `room`, which still shows them.
+  expect(await files()).toContain(sharedName);
+  expect((await owner.agent.get(`/gif/${sharedName}`)).status).toBe(200);
 });

@@ -65,6 +65,7 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
       bytes: original.length,
       sha256,
       deduped: false,
+      release: expect.any(Function),
     });
     expect((await readAll(await s.store.read(result.gif))).equals(original)).toBe(true);
     const poster = await sharp(await readAll(await s.store.read(result.poster!))).metadata();

@@ -1,0 +1,61 @@
+import { rm } from 'node:fs/promises';
+import type { NextFunction, Request, Response } from 'express';
+import { BadRequest, RoomNotFound } from '../errors';
+import { parseRoomId } from '../lib/room-id';
+import { parseOrThrow } from '../lib/validate';
+import type { Admission } from '../services/admission';
+import type { GifService } from '../services/gifs.service';
+import type { RoomPeople } from '../services/room.people';
+import { personFrom } from './request';
+import { gifFieldsSchema, pickerQuery, resendSchema, roomId } from './validate';
+
+export interface GifControllerDependencies {
+  gifs: GifService;
+  admission: Pick<Admission, 'requireParticipant'>;
+  people: Pick<RoomPeople, 'speaker'>;
+}
+
+/** GIF messages over HTTP: uploads, re-sends of stored GIFs, and the picker's lists. */
+export function gifController({ gifs, admission, people }: GifControllerDependencies) {
+  return {
+    /** After the upload middleware: the temp file goes through the media pipeline. */
+    upload: async (req: Request, res: Response) => {
+      const id = roomId(req);
+      const file = req.file;
+      if (!file) throw new BadRequest('no_file');
+      try {
+        const { cid } = parseOrThrow(gifFieldsSchema, req.body);
+        const person = people.speaker(id, personFrom(req));
+        const message = await gifs.upload(id, person, file.path, file.originalname, cid);
+        res.status(201).json(message);
+      } finally {
+        // The pipeline removes it; this covers a refusal before the pipeline saw it.
+        await rm(file.path, { force: true });
+      }
+    },
+
+    /** A JSON or form body naming a stored GIF sends it again; a multipart body is an upload. */
+    resend: async (req: Request, res: Response, next: NextFunction) => {
+      if (req.is('multipart/form-data') || !(req.is('json') || req.is('urlencoded'))) return next();
+      const id = roomId(req);
+      const { gif, cid } = parseOrThrow(resendSchema, req.body);
+      const message = await gifs.resend(id, people.speaker(id, personFrom(req)), gif, cid);
+      res.status(201).json(message);
+    },
+
+    /** `GET /gifs?tab=recent|popular&q=&room=`. */
+    picker: async (req: Request, res: Response) => {
+      const { tab, q, room: rawRoom } = parseOrThrow(pickerQuery, req.query);
+      const person = personFrom(req);
+      let room;
+      if (rawRoom) {
+        room = parseRoomId(rawRoom);
+        if (!room) throw new RoomNotFound();
+        // A secret room's GIFs are listed only to the people in it.
+        await admission.requireParticipant(room, person.session);
+      }
+      const items = await gifs.picker(person.pid, { tab, q: q?.trim() || undefined, room });
+      res.set('Cache-Control', 'private, no-store').json({ tab, items });
+    },
+  };
+}

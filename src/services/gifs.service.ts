@@ -1,0 +1,295 @@
+import path from 'node:path';
+import { NotFound } from '../errors';
+import type { Person } from '../lib/identity';
+import { KeyedLock } from '../lib/keyed-lock';
+import type { RoomId } from '../lib/room-id';
+import type { Logger } from '../logger';
+import type { GifLimits } from '../media/inspect';
+import { ingestGif, type IngestResult } from '../media/pipeline';
+import type { MediaStore } from '../media/store';
+import type { Transcoder } from '../media/transcode';
+import { Message, type MessageDoc } from '../models/message.model';
+import type { ChatService, GifContent } from './chat.service';
+import type { SweepTask } from './sweeper';
+import { GifIndex, POPULAR_DAYS, sendOf, type GifSend, type PickerItem } from './gif-index';
+import type { ChatMessage } from './types';
+
+export const MEDIA_PREFIX = '/gif/';
+const DAY_MS = 86_400_000;
+/** What a clustered process reads per picker request (it keeps no index of its own). */
+const CLUSTER_READ = 2_000;
+const STEM = /^(?:\/gif\/)?([0-9a-f]{32,64})(?:\.(gif|mp4|webp))?$/;
+
+export interface GifDependencies {
+  store: MediaStore;
+  transcoder: Transcoder;
+  limits: Partial<GifLimits>;
+  logger: Logger;
+  /** ChatService.post: saves and broadcasts (a repeated cid answers with the first message). */
+  post: (room: RoomId, person: Person, content: GifContent, cid?: string) => Promise<ChatMessage>;
+  /** Rooms anyone may enter (no password) that exist now. */
+  isPublic: (room: string) => boolean;
+  /** True when this process serves the site alone: it keeps the index of sends in memory. */
+  alone: boolean;
+}
+
+export interface PickerQuery {
+  tab: 'recent' | 'popular';
+  q?: string;
+  /** A room the reader is in: its GIFs count as visible even when it is secret. */
+  room?: RoomId;
+}
+
+/**
+ * GIF messages: uploads through the media pipeline, re-sends of GIFs the person has seen, the
+ * picker's lists, and removing files once no message uses them.
+ *
+ * Files are shared by every message with the same bytes, so a file is removed only after a check
+ * that no message references it. A process claims a content id (a lock per id) from the moment an
+ * upload is inspected or a re-send is checked until its message is saved, and removal takes the
+ * same claim: the check and the message insert cannot interleave in one process. (Across
+ * processes a removal racing a send of the very same bytes in the same instant can still lose the
+ * file; the message then shows "could not be loaded".)
+ */
+export class GifService {
+  private readonly claims = new KeyedLock();
+  private readonly index = new GifIndex();
+  private loaded?: Promise<void>;
+
+  constructor(private readonly deps: GifDependencies) {}
+
+  /** Reads the newest GIF sends into the index (a process serving the site alone). */
+  load(): Promise<void> {
+    if (!this.deps.alone) return Promise.resolve();
+    this.loaded ??= readSends({}, this.index, 20_000);
+    return this.loaded;
+  }
+
+  /** Takes an uploaded temp file (always removed) to a message. */
+  async upload(
+    room: RoomId,
+    person: Person,
+    tempFile: string,
+    originalName: string | undefined,
+    cid?: string,
+  ): Promise<ChatMessage> {
+    const result = await ingestGif(tempFile, { ...this.deps, claim: (id) => this.claim(id) });
+    const content = contentOf(result, displayName(originalName));
+    let message: ChatMessage;
+    try {
+      message = await this.deps.post(room, person, content, cid);
+      this.index.add(sendOf(message));
+    } finally {
+      result.release();
+    }
+    // A retried upload answered with the first one's message: what this one stored may be unused.
+    if (message.gif !== content.gif) await this.release(urlsOf(content));
+    return message;
+  }
+
+  /**
+   * Sends a stored GIF again. Only one the person could have seen: one they sent, one sent in
+   * this room, or one sent in a public room — never one of a secret room they are not in.
+   */
+  async resend(room: RoomId, person: Person, ref: string, cid?: string): Promise<ChatMessage> {
+    const id = stemOf(ref);
+    if (!id) throw new NotFound('gif_not_found');
+    const release = await this.claim(id);
+    try {
+      const gif = `${MEDIA_PREFIX}${id}.gif`;
+      const allowed = (s: Pick<GifSend, 'room' | 'pid'>) =>
+        s.pid === person.pid || s.room === room || this.deps.isPublic(s.room);
+      const sent = await this.findSend(gif, room, person.pid, allowed);
+      if (!sent || !(await this.deps.store.exists(`${id}.gif`)))
+        throw new NotFound('gif_not_found');
+      const { poster, video, width, height, gifName } = sent;
+      const content: GifContent = { gif, poster, video, width, height, gifName };
+      const message = await this.deps.post(room, person, stripUndefined(content), cid);
+      this.index.add(sendOf(message));
+      return message;
+    } finally {
+      release();
+    }
+  }
+
+  /** The picker's list for `pid`. */
+  async picker(
+    pid: string,
+    { tab, q, room }: PickerQuery,
+    now = Date.now(),
+  ): Promise<PickerItem[]> {
+    const index = await this.indexFor(tab, pid, now);
+    if (tab === 'recent') return index.recent(pid, q);
+    return index.popular((r) => r === room || this.deps.isPublic(r), now, q);
+  }
+
+  /**
+   * Removes the files of `urls` (GIFs and their derivatives) that no message references any more.
+   * Messages reference a GIF by its `gif` URL; its poster and video go with it.
+   */
+  async release(urls: string[]): Promise<void> {
+    const ids = [...new Set(urls.map(stemOf).filter((id) => id !== null))].sort();
+    if (ids.length === 0) return;
+    // Claimed in one order, so two releases of overlapping sets cannot wait on each other.
+    const releases: Array<() => void> = [];
+    try {
+      for (const id of ids) releases.push(await this.claim(id));
+      const gifs = ids.map((id) => `${MEDIA_PREFIX}${id}.gif`);
+      const used = new Set(
+        (
+          await Message.find({ gif: { $in: gifs } }, { gif: 1 }).lean<Pick<MessageDoc, 'gif'>[]>()
+        ).map((m) => m.gif),
+      );
+      const unused = ids.filter((id) => !used.has(`${MEDIA_PREFIX}${id}.gif`));
+      await Promise.all(unused.flatMap((id) => this.removeFiles(id)));
+      const gone = new Set(unused.map((id) => `${MEDIA_PREFIX}${id}.gif`));
+      this.index.forget((s) => gone.has(s.gif));
+    } finally {
+      releases.forEach((release) => release());
+    }
+  }
+
+  /**
+   * The sweeper's task for RETENTION_DAYS: messages older than that go (through the chat
+   * service, which hands their files to `release`), and the index forgets them.
+   */
+  retention(days: number, chat: Pick<ChatService, 'deleteOlderThan'>): SweepTask {
+    return {
+      name: 'retention',
+      everyMs: 10 * 60_000,
+      run: async (now) => {
+        const cutoff = new Date(now - days * DAY_MS);
+        await chat.deleteOlderThan(cutoff);
+        this.index.forget((s) => s.at < cutoff.getTime());
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.deps.transcoder.close();
+  }
+
+  private removeFiles(id: string): Promise<void>[] {
+    // Older uploads have a random 32-hex name and only a GIF: removing the others is a no-op.
+    return [`${id}.gif`, `${id}.webp`, `${id}.mp4`].map((name) =>
+      this.deps.store
+        .remove(name)
+        .catch((err: unknown) =>
+          this.deps.logger.warn('could not delete media', { name, err: String(err) }),
+        ),
+    );
+  }
+
+  /** Resolves once `id` is this caller's; the function returned gives it back. */
+  private claim(id: string): Promise<() => void> {
+    return new Promise((claimed) => {
+      void this.claims.run(id, () => new Promise<void>((release) => claimed(() => release())));
+    });
+  }
+
+  private async indexFor(tab: PickerQuery['tab'], pid: string, now: number): Promise<GifIndex> {
+    if (this.deps.alone) {
+      await this.load();
+      return this.index;
+    }
+    const index = new GifIndex();
+    const filter =
+      tab === 'recent' ? { pid } : { createdAt: { $gte: new Date(now - POPULAR_DAYS * DAY_MS) } };
+    await readSends(filter, index, CLUSTER_READ);
+    return index;
+  }
+
+  private async findSend(
+    gif: string,
+    room: RoomId,
+    pid: string,
+    allowed: (s: Pick<GifSend, 'room' | 'pid'>) => boolean,
+  ): Promise<GifSend | undefined> {
+    if (this.deps.alone) {
+      await this.load();
+      const kept = this.index.find(gif, allowed);
+      if (kept) return kept;
+    }
+    // Not kept (older than the index, or another process's): the newest few sends of this GIF.
+    const index = new GifIndex();
+    await readSends({ gif, $or: [{ pid }, { room }] }, index, 1);
+    await readSends({ gif }, index, 50);
+    return index.find(gif, allowed);
+  }
+}
+
+async function readSends(filter: object, index: GifIndex, limit: number): Promise<void> {
+  const docs = await Message.find({ gif: { $exists: true }, pid: { $exists: true }, ...filter })
+    .sort({ createdAt: -1 })
+    .limit(limit)
+    .lean<MessageDoc[]>();
+  for (const doc of docs)
+    index.add(
+      sendOf({
+        _id: String(doc._id),
+        room: String(doc.room),
+        seq: doc.seq,
+        user: doc.user,
+        createdAt: doc.createdAt.toISOString(),
+        ...stripNull(doc),
+      }),
+    );
+}
+
+function stripNull(doc: MessageDoc): Partial<ChatMessage> {
+  const out: Partial<ChatMessage> = {};
+  for (const key of ['pid', 'gif', 'poster', 'video', 'gifName'] as const)
+    if (doc[key] != null) out[key] = doc[key];
+  if (doc.width != null && doc.height != null)
+    Object.assign(out, { width: doc.width, height: doc.height });
+  return out;
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The content id of a media name or URL (`abc….gif`, `/gif/abc….mp4`, or the bare id). */
+export function stemOf(ref: string): string | null {
+  return STEM.exec(ref)?.[1] ?? null;
+}
+
+function contentOf(result: IngestResult, gifName: string | undefined): GifContent {
+  const url = (name: string | undefined) => (name ? `${MEDIA_PREFIX}${name}` : undefined);
+  return stripUndefined({
+    gif: `${MEDIA_PREFIX}${result.gif}`,
+    poster: url(result.poster),
+    video: url(result.video),
+    width: result.width,
+    height: result.height,
+    gifName,
+  });
+}
+
+function urlsOf(content: GifContent): string[] {
+  return [content.gif, content.poster, content.video].filter((u) => u !== undefined);
+}
+
+const NAME_MAX = 80;
+
+/**
+ * The uploaded file's name as people would say it: no path, no `.gif`, no control or format
+ * characters, NFKC, underscores and runs of spaces as one space, at most 80 characters.
+ */
+export function displayName(original: string | undefined): string | undefined {
+  if (!original) return undefined;
+  let name = original;
+  // Multipart parsers hand non-ASCII names over as latin1 bytes: read them as the UTF-8 they are.
+  if (/[\u0080-\u00ff]/.test(name) && [...name].every((c) => c.charCodeAt(0) < 0x100)) {
+    const utf8 = Buffer.from(name, 'latin1').toString('utf8');
+    if (!utf8.includes('\uFFFD')) name = utf8;
+  }
+  const cleaned = path.posix
+    .basename(name.replace(/\\/g, '/'))
+    .normalize('NFKC')
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(/\.gif$/i, '')
+    .replace(/[_\s]+/g, ' ')
+    .trim();
+  return [...cleaned].slice(0, NAME_MAX).join('').trim() || undefined;
+}
