@@ -84,7 +84,7 @@ const outbox = createOutbox({
   timeline,
   replyTo: conversation.takeReply,
 });
-const panel = createPanel({ room, socket, me });
+const panel = createPanel({ room, socket, me, onNick: () => markMentions(byId('messages')) });
 const composer = createComposer({
   socket,
   send: outbox.send,
