@@ -83,6 +83,10 @@ const outbox = createOutbox({
   me: () => me,
   timeline,
   replyTo: conversation.takeReply,
+  // Slow mode counted by the server (another tab sent first): the composer counts down its time.
+  onRefused: (error) => {
+    if (error.code === 'slow_mode') moderation.wait(Number(error.params?.seconds) || 0);
+  },
 });
 const panel = createPanel({ room, socket, me, onNick: () => markMentions(byId('messages')) });
 const composer = createComposer({

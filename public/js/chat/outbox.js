@@ -18,9 +18,12 @@ import { showDraftState } from './render.js';
  * @param {{ socket: import('../types').ChatSocket, room: string, isJoined: () => boolean,
  *   me: () => { pid: string, user: string, nick?: string },
  *   timeline: { show(m: ChatMessage): void, showDraft(d: Draft): HTMLElement },
- *   replyTo?: () => import('../types').ReplyRef | undefined }} options
+ *   replyTo?: () => import('../types').ReplyRef | undefined,
+ *   onRefused?: (error: import('../types').ErrorPayload) => void }} options
  */
-export function createOutbox({ socket, room, isJoined, me, timeline, replyTo = () => undefined }) {
+export function createOutbox(options) {
+  const { socket, room, isJoined, me, timeline } = options;
+  const { replyTo = () => undefined, onRefused = () => undefined } = options;
   const url = `/room/${encodeURIComponent(room)}/chat`;
 
   /** @param {Draft} draft */
@@ -38,7 +41,9 @@ export function createOutbox({ socket, room, isJoined, me, timeline, replyTo = (
     if (reply.ok) return timeline.show({ ...reply.data, cid: draft.cid });
     if (!item.isConnected) return;
     showDraftState(item, 'failed');
-    if (!reply.unanswered) showError(t('sendFailed', { reason: errorText(reply.error) }));
+    if (reply.unanswered) return;
+    showError(t('sendFailed', { reason: errorText(reply.error) }));
+    onRefused(reply.error);
   }
 
   return {
