@@ -151,12 +151,14 @@ export function createApp({
     isOwner: (room, session) => rooms.rooms.isOwner(room, session),
     ownerPid: (room) => rooms.rooms.view(room).ownerPid,
     erase: (room, id) => conversation.erase(room, id),
+    alone: !redis,
   });
   const conversation = new Conversation({
     notifier,
     chat,
     releaseMedia: (urls) => gifs.release(urls),
-    blurred: (ids) => reports.blurredAmong(ids),
+    blurred: (room, ids) => reports.blurredAmong(room, ids),
+    alone: !redis,
   });
   const sessions = createSessions(config, connection, cluster);
   const chatHandlers = registerChatHandlers(chatNsp, {

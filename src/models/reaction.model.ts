@@ -41,14 +41,14 @@ export async function removeReaction(message: string, pid: string, emoji: string
   return deletedCount > 0;
 }
 
-/** The reactions of these messages, by message id. */
-export async function talliesOf(messages: string[]): Promise<Map<string, Tally>> {
+/** The reactions of these messages (or of a whole room), by message id. */
+export async function talliesOf(filter: string[] | { room: string }): Promise<Map<string, Tally>> {
   const tallies = new Map<string, Tally>();
-  if (!messages.length) return tallies;
-  const docs = await Reaction.find(
-    { message: { $in: messages } },
-    { message: 1, pid: 1, emoji: 1 },
-  ).lean<{ message: Types.ObjectId; pid: string; emoji: string }[]>();
+  if (Array.isArray(filter) && !filter.length) return tallies;
+  const query = Array.isArray(filter) ? { message: { $in: filter } } : { room: filter.room };
+  const docs = await Reaction.find(query, { message: 1, pid: 1, emoji: 1 }).lean<
+    { message: Types.ObjectId; pid: string; emoji: string }[]
+  >();
   for (const { message, pid, emoji } of docs) {
     const tally = tallies.get(String(message)) ?? {};
     (tally[emoji] ??= []).push(pid);

@@ -9,7 +9,9 @@ import {
   deleteReactionsOf,
   removeReaction,
   talliesOf,
+  type Tally,
 } from '../models/reaction.model';
+import { RoomMemo } from './room-memo';
 import { toChatMessage, type ChatService } from './chat.service';
 import type { ChatMessage, Notifier, ReactionUpdate, ReplyRef } from './types';
 
@@ -19,7 +21,9 @@ export interface ConversationDependencies {
   /** Removes the files of these media URLs that no message uses any more (the GIFs' rule). */
   releaseMedia: (urls: string[]) => Promise<void>;
   /** The GIFs among these that enough people reported to blur (the reports' rule). */
-  blurred?: (gifIds: string[]) => Promise<Set<string>>;
+  blurred?: (room: RoomId, gifIds: string[]) => Promise<Set<string>>;
+  /** True when this process serves the site alone: it keeps rooms' reactions in memory. */
+  alone: boolean;
 }
 
 const SCRUB = {
@@ -42,7 +46,15 @@ const SCRUB = {
  * one's own messages (delete wins over an edit racing it). Whispers stay between their two people.
  */
 export class Conversation {
-  constructor(private readonly deps: ConversationDependencies) {}
+  private readonly tallies: RoomMemo<Tally>;
+
+  constructor(private readonly deps: ConversationDependencies) {
+    this.tallies = new RoomMemo({
+      enabled: deps.alone,
+      loadRoom: (room) => talliesOf({ room }),
+      loadSome: (ids) => talliesOf(ids),
+    });
+  }
 
   /** The quote a reply carries of message `id`, which the replier must be able to see. */
   async quote(room: RoomId, viewer: string, id: string): Promise<ReplyRef> {
@@ -66,12 +78,9 @@ export class Conversation {
       throw new Conflict('already_reacted');
     if (!on && !(await removeReaction(id, person.pid, emoji))) throw new NotFound('no_reaction');
     // Derived from the documents after this change: racing reactions are each counted once.
-    const update: ReactionUpdate = {
-      room,
-      _id: id,
-      seq: doc.seq,
-      reactions: (await talliesOf([id])).get(id) ?? {},
-    };
+    const reactions = (await talliesOf([id])).get(id);
+    this.tallies.set(room, id, reactions);
+    const update: ReactionUpdate = { room, _id: id, seq: doc.seq, reactions: reactions ?? {} };
     this.deps.notifier.conversation(room, 'react', update, whisperers(doc));
     return update;
   }
@@ -102,6 +111,7 @@ export class Conversation {
     if (await claimDeletion(room, id)) {
       await Message.updateOne({ _id: id }, SCRUB);
       await deleteReactionsOf({ message: id });
+      this.tallies.set(room, id, undefined);
       const media = [doc.gif, doc.poster, doc.video].filter((url): url is string => !!url);
       if (media.length) await this.deps.releaseMedia(media);
     }
@@ -114,9 +124,17 @@ export class Conversation {
    */
   async forReader(messages: ChatMessage[]): Promise<ChatMessage[]> {
     const live = messages.filter((m) => !m.deleted);
+    const room = live[0]?.room as RoomId | undefined;
+    if (!room) return messages;
     const [tallies, blurred] = await Promise.all([
-      talliesOf(live.map((m) => m._id)),
-      this.deps.blurred?.(live.filter((m) => m.gif).map((m) => m._id)) ?? new Set<string>(),
+      this.tallies.get(
+        room,
+        live.map((m) => m._id),
+      ),
+      this.deps.blurred?.(
+        room,
+        live.filter((m) => m.gif).map((m) => m._id),
+      ) ?? new Set<string>(),
     ]);
     return messages.map((m) => {
       const reactions = tallies.get(m._id);

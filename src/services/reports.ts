@@ -4,6 +4,7 @@ import type { RoomId } from '../lib/room-id';
 import { Message, type MessageDoc } from '../models/message.model';
 import { decide, fileReport, isDecided, openReports } from '../models/report.model';
 import { toChatMessage } from './chat.service';
+import { RoomMemo } from './room-memo';
 import type { ChatMessage, Notifier, ReportItem } from './types';
 
 export interface ReportsDependencies {
@@ -15,6 +16,8 @@ export interface ReportsDependencies {
   ownerPid: (room: RoomId) => string | undefined;
   /** Removes a message for everyone (the conversation's deletion, whoever wrote it). */
   erase: (room: RoomId, id: string) => Promise<ChatMessage>;
+  /** True when this process serves the site alone: it keeps rooms' report counts in memory. */
+  alone: boolean;
 }
 
 /**
@@ -23,7 +26,16 @@ export interface ReportsDependencies {
  * everyone ("show anyway") until the owner decides. Counts come from the report documents.
  */
 export class Reports {
-  constructor(private readonly deps: ReportsDependencies) {}
+  /** Reporters per undecided message. */
+  private readonly counts: RoomMemo<number>;
+
+  constructor(private readonly deps: ReportsDependencies) {
+    this.counts = new RoomMemo({
+      enabled: deps.alone,
+      loadRoom: (room) => openReports({ room }),
+      loadSome: (ids) => openReports({ messages: ids }),
+    });
+  }
 
   async report(room: RoomId, person: Person, id: string): Promise<{ reported: true }> {
     const doc = await Message.findOne({ _id: id, room }).lean<MessageDoc>();
@@ -34,6 +46,7 @@ export class Reports {
     if (await isDecided(id)) throw new Conflict('report_closed');
     if (!(await fileReport(room, id, person.pid))) throw new Conflict('already_reported');
     const reporters = (await openReports({ messages: [id] })).get(id) ?? 0;
+    this.counts.set(room, id, reporters);
     if (doc.gif && reporters >= this.deps.threshold)
       this.deps.notifier.blur(room, { room, _id: id, seq: doc.seq, blurred: true });
     await this.pushQueue(room);
@@ -52,6 +65,7 @@ export class Reports {
     const doc = await Message.findOne({ _id: id, room }).lean<MessageDoc>();
     if (!doc) throw new NotFound('message_not_found');
     if (!(await decide(room, id, action))) throw new Conflict('report_closed');
+    this.counts.set(room, id, undefined);
     if (action === 'remove') await this.deps.erase(room, id);
     else if (doc.gif)
       this.deps.notifier.blur(room, { room, _id: id, seq: doc.seq, blurred: false });
@@ -59,9 +73,9 @@ export class Reports {
     return this.items(room);
   }
 
-  /** The ids among these GIF messages that are blurred now. */
-  async blurredAmong(gifIds: string[]): Promise<Set<string>> {
-    const counts = await openReports({ messages: gifIds });
+  /** The ids among these GIF messages of `room` that are blurred now. */
+  async blurredAmong(room: RoomId, gifIds: string[]): Promise<Set<string>> {
+    const counts = await this.counts.get(room, gifIds);
     return new Set([...counts].filter(([, n]) => n >= this.deps.threshold).map(([id]) => id));
   }
 
