@@ -12,6 +12,7 @@ import type { Config } from './config';
 import { assets } from './http/assets';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { routes } from './http/routes';
+import { incomingExpiry } from './http/upload';
 import { securityHeaders } from './http/security';
 import { createSessions, SESSION_COOKIE } from './http/session';
 import { databaseHealth } from './db/health';
@@ -109,6 +110,8 @@ export function createApp({
   const notifier = fanOut([socketNotifier(lobby, chatNsp), ...observers]);
   const uploadDir = path.resolve(ROOT, config.UPLOAD_DIR);
   const media = createStore(config.MEDIA_STORE, uploadDir, connection.db);
+  // Beside the local store (same disk), and in no store's way: no media name starts with a dot.
+  const incomingDir = path.join(uploadDir, '.incoming');
   const chat: ChatService = new ChatService({
     notifier,
     releaseMedia: (urls) => gifs.release(urls),
@@ -186,6 +189,7 @@ export function createApp({
       { name: 'rooms', run: () => rooms.lifecycle.sweep() },
       sessions.expiry,
       health.expiry,
+      incomingExpiry(incomingDir),
       ...retention,
     ],
     { intervalMs: config.SWEEP_INTERVAL_MS, logger },
@@ -225,8 +229,7 @@ export function createApp({
       chat,
       gifs,
       media,
-      // Beside the local store (same disk), and in no store's way: no media name starts with a dot.
-      incomingDir: path.join(uploadDir, '.incoming'),
+      incomingDir,
       logger,
       limits,
       redis,

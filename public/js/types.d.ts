@@ -11,6 +11,7 @@ import type {
   RoomSettings,
   RoomView,
 } from '../../src/services/types';
+import type { PickerItem } from '../../src/services/gif-index';
 import type {
   ChatClientToServer,
   ChatServerToClient,
@@ -27,6 +28,7 @@ export type {
   Participant,
   ReplyRef,
   ReportItem,
+  PickerItem,
   RoomSettings,
   RoomView,
 };
@@ -50,6 +52,7 @@ export type Reply<T> =
 export interface Payloads {
   join: { room: string; after: number };
   chat: { chat: string; cid: string; replyTo?: string };
+  gif: { name: string; cid: string };
   nick: string;
   whisper: { to: string; chat: string };
   kick: { pid: string };

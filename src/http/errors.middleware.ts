@@ -30,7 +30,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       error instanceof RoomFull ||
       error instanceof Banned ||
       error instanceof RoomLocked;
-    if (req.method === 'GET' && backToLobby && req.session) {
+    // With the notice kept in the session; a request that brought no identity gets none (and no
+    // stored session: looking stores nothing).
+    if (req.method === 'GET' && backToLobby && req.session?.pid) {
       setFlash(req, error.toBody());
       return void redirectAfterSave(req, res, '/').catch(() => res.redirect(303, '/'));
     }

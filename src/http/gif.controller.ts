@@ -1,22 +1,24 @@
 import { rm } from 'node:fs/promises';
 import type { NextFunction, Request, Response } from 'express';
-import { BadRequest, RoomNotFound } from '../errors';
+import { BadRequest, NotParticipant, RoomNotFound } from '../errors';
 import { parseRoomId } from '../lib/room-id';
 import { parseOrThrow } from '../lib/validate';
 import type { Admission } from '../services/admission';
 import type { GifService } from '../services/gifs.service';
+import type { Limits } from '../services/limits';
 import type { RoomPeople } from '../services/room.people';
 import { personFrom } from './request';
 import { gifFieldsSchema, pickerQuery, resendSchema, roomId } from './validate';
 
 export interface GifControllerDependencies {
   gifs: GifService;
+  limits: Pick<Limits, 'take' | 'person' | 'address'>;
   admission: Pick<Admission, 'requireParticipant'>;
   people: Pick<RoomPeople, 'speaker'>;
 }
 
 /** GIF messages over HTTP: uploads, re-sends of stored GIFs, and the picker's lists. */
-export function gifController({ gifs, admission, people }: GifControllerDependencies) {
+export function gifController({ gifs, limits, admission, people }: GifControllerDependencies) {
   return {
     /** After the upload middleware: the temp file goes through the media pipeline. */
     upload: async (req: Request, res: Response) => {
@@ -46,15 +48,20 @@ export function gifController({ gifs, admission, people }: GifControllerDependen
     /** `GET /gifs?tab=recent|popular&q=&room=`. */
     picker: async (req: Request, res: Response) => {
       const { tab, q, room: rawRoom } = parseOrThrow(pickerQuery, req.query);
-      const person = personFrom(req);
+      // Read, never given: asking for the list makes no session (someone without one sent nothing).
+      const pid = req.session.pid;
+      await limits.take('picker', pid ? limits.person(req.sessionID) : limits.address(req.ip));
       let room;
       if (rawRoom) {
         room = parseRoomId(rawRoom);
         if (!room) throw new RoomNotFound();
+        if (!pid) throw new NotParticipant();
         // A secret room's GIFs are listed only to the people in it.
-        await admission.requireParticipant(room, person.session);
+        await admission.requireParticipant(room, req.sessionID);
       }
-      const items = await gifs.picker(person.pid, { tab, q: q?.trim() || undefined, room });
+      const query = { tab, q: q?.trim() || undefined, room };
+      // Someone without an identity has sent nothing: no Recent to look up.
+      const items = pid || tab === 'popular' ? await gifs.picker(pid ?? '', query) : [];
       res.set('Cache-Control', 'private, no-store').json({ tab, items });
     },
   };

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { BadRequest, PasswordRequired, WrongPassword } from '../errors';
+import { BadRequest, NotParticipant, PasswordRequired, WrongPassword } from '../errors';
 import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
 import type { Conversation } from '../services/conversation';
@@ -95,6 +95,8 @@ export function roomController({
 
     history: async (req: Request, res: Response) => {
       const id = roomId(req);
+      // Someone no page has given an identity is in no room, and is given none here.
+      if (!req.session.pid) throw new NotParticipant();
       const person = personFrom(req);
       await admission.requireParticipant(id, person.session);
       const { before } = parseOrThrow(historyQuery, req.query);

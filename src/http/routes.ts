@@ -8,12 +8,12 @@ import type { ChatService } from '../services/chat.service';
 import type { Limits } from '../services/limits';
 import type { Conversation } from '../services/conversation';
 import type { Reports } from '../services/reports';
-import type { RoomModeration } from '../services/room.moderation';
 import type { GifService } from '../services/gifs.service';
 import type { Logger } from '../logger';
 import type { MediaStore } from '../media/store';
 import { serveMedia } from '../media/serve';
 import { gifController } from './gif.controller';
+import type { RoomModeration } from '../services/room.moderation';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
 import { lobbyController } from './lobby.controller';
@@ -66,7 +66,7 @@ export function routes({
 }: RouteDependencies): Router {
   const router = Router();
   const room = roomController({ rooms, admission, chat, people, limits, conversation });
-  const gif = gifController({ gifs, admission, people });
+  const gif = gifController({ gifs, limits, admission, people });
   const owner = moderationController({ moderation, limits });
   const talk = conversationController({
     conversation,

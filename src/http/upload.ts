@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multer, { MulterError, type StorageEngine } from 'multer';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, BadRequest, TooLarge, UnsupportedMedia } from '../errors';
+import type { SweepTask } from '../services/sweeper';
 
 const GIF_MAGIC = [Buffer.from('GIF87a'), Buffer.from('GIF89a')];
 
@@ -34,23 +35,52 @@ class GifSignature extends Transform {
 const closed = (stream: Writable) =>
   stream.closed ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', resolve));
 
+/**
+ * The disk work each request started (files being written or removed) and the files it created.
+ * multer may answer a refused upload while a file of it is still being written or removed (a body
+ * cut short fails the file's stream, and multer stops waiting for it): the refusal waits for this.
+ */
+const work = new WeakMap<Request, { running: Set<Promise<unknown>>; paths: Set<string> }>();
+
+function track(req: Request, task: Promise<unknown>, path?: string): void {
+  let entry = work.get(req);
+  if (!entry) work.set(req, (entry = { running: new Set(), paths: new Set() }));
+  if (path) entry.paths.add(path);
+  const { running } = entry;
+  const settled = task.finally(() => running.delete(settled)).catch(() => undefined);
+  running.add(settled);
+}
+
+/** Waits until the request's disk work is done, then removes every file it created. */
+async function discardFiles(req: Request): Promise<void> {
+  const entry = work.get(req);
+  if (!entry) return;
+  while (entry.running.size) await Promise.all([...entry.running]);
+  await Promise.all([...entry.paths].map((p) => unlink(p).catch(() => undefined)));
+}
+
 /** Streams the upload to a random name on disk, checking magic bytes on the way; never buffers it. */
 function gifStorage(dir: string): StorageEngine {
   let ready: Promise<unknown> | undefined;
   return {
-    _handleFile(_req, file, cb) {
+    _handleFile(req, file, cb) {
       ready ??= mkdir(dir, { recursive: true });
-      ready.then(() => store(file, cb), cb);
+      track(
+        req,
+        ready.then(() => store(req, file, cb), cb),
+      );
     },
-    _removeFile(_req, file, cb) {
-      unlink(file.path).then(
+    _removeFile(req, file, cb) {
+      const removed = unlink(file.path).then(
         () => cb(null),
         () => cb(null),
       );
+      track(req, removed);
     },
   };
 
   function store(
+    req: Request,
     file: Express.Multer.File,
     cb: (error?: Error | null, info?: Partial<Express.Multer.File>) => void,
   ) {
@@ -66,11 +96,11 @@ function gifStorage(dir: string): StorageEngine {
     const out = createWriteStream(target, { flags: 'wx' });
     // Refused: wait until the file is closed (it may be created after the refusal), then remove it.
     const discard = (err: Error) =>
-      void closed(out)
+      closed(out)
         .then(() => unlink(target))
         .catch(() => undefined)
         .then(() => cb(err));
-    pipeline(file.stream, new GifSignature(), count, out).then(
+    const written = pipeline(file.stream, new GifSignature(), count, out).then(
       () => {
         const truncated = (file.stream as { truncated?: boolean }).truncated;
         if (truncated) return discard(new TooLarge('gif_too_large'));
@@ -78,6 +108,7 @@ function gifStorage(dir: string): StorageEngine {
       },
       (err: unknown) => discard(err as Error),
     );
+    track(req, written, target);
   }
 }
 
@@ -87,18 +118,40 @@ export function gifUpload(dir: string, maxBytes: number) {
     storage: gifStorage(dir),
     limits: { fileSize: maxBytes, files: 1, fields: 5, fieldSize: 1024, parts: 6, headerPairs: 50 },
   }).single('gif');
+  const refusal = (err: unknown): AppError | undefined => {
+    if (err instanceof MulterError)
+      return err.code === 'LIMIT_FILE_SIZE'
+        ? new TooLarge('gif_too_large', { mb: Math.floor(maxBytes / 1048576) })
+        : new BadRequest('one_file');
+    // Anything else here is a malformed multipart body, not a server fault.
+    if (err) return err instanceof AppError ? err : new BadRequest('malformed_upload');
+  };
   return (req: Request, res: Response, next: NextFunction) => {
     if (!req.is('multipart/form-data')) return next(new BadRequest('multipart_required'));
     upload(req, res, (err: unknown) => {
-      if (err instanceof MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE')
-          return next(new TooLarge('gif_too_large', { mb: Math.floor(maxBytes / 1048576) }));
-        return next(new BadRequest('one_file'));
-      }
-      // Anything else here is a malformed multipart body, not a server fault.
-      if (err) return next(err instanceof AppError ? err : new BadRequest('malformed_upload'));
-      if (!req.file) return next(new BadRequest('no_file'));
+      const refused = refusal(err) ?? (req.file ? undefined : new BadRequest('no_file'));
+      // A refusal is answered once no file of it is left on disk.
+      if (refused) return void discardFiles(req).then(() => next(refused));
       next();
     });
+  };
+}
+
+/**
+ * The sweeper's task for uploads a crashed process left in the incoming directory: a file there
+ * is in use for seconds, so one older than `maxAgeMs` belongs to nobody.
+ */
+export function incomingExpiry(dir: string, maxAgeMs = 3_600_000): SweepTask {
+  return {
+    name: 'incoming',
+    everyMs: 10 * 60_000,
+    run: async (now) => {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names) {
+        const file = path.join(dir, name);
+        const stats = await stat(file).catch(() => null);
+        if (stats && now - stats.mtimeMs > maxAgeMs) await rm(file, { force: true });
+      }
+    },
   };
 }

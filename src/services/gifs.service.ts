@@ -74,16 +74,22 @@ export class GifService {
     cid?: string,
   ): Promise<ChatMessage> {
     const result = await ingestGif(tempFile, { ...this.deps, claim: (id) => this.claim(id) });
-    const content = contentOf(result, displayName(originalName));
-    let message: ChatMessage;
+    const urls = urlsOf(result);
+    let message: ChatMessage | undefined;
     try {
-      message = await this.deps.post(room, person, content, cid);
+      message = await this.deps.post(
+        room,
+        person,
+        contentOf(result, displayName(originalName)),
+        cid,
+      );
       this.index.add(sendOf(message));
     } finally {
       result.release();
+      // Not saved, or a retried upload answered with the first one's message (other bytes, maybe):
+      // what this upload stored may be used by no message.
+      if (message?.gif !== urls[0]) await this.release(urls);
     }
-    // A retried upload answered with the first one's message: what this one stored may be unused.
-    if (message.gif !== content.gif) await this.release(urlsOf(content));
     return message;
   }
 
@@ -266,8 +272,11 @@ function contentOf(result: IngestResult, gifName: string | undefined): GifConten
   });
 }
 
-function urlsOf(content: GifContent): string[] {
-  return [content.gif, content.poster, content.video].filter((u) => u !== undefined);
+/** The media URLs of an ingested GIF, the GIF's first. */
+function urlsOf(result: IngestResult): string[] {
+  return [result.gif, result.poster, result.video].flatMap((name) =>
+    name ? [`${MEDIA_PREFIX}${name}`] : [],
+  );
 }
 
 const NAME_MAX = 80;

@@ -15,6 +15,7 @@ export type LimitName =
   | 'password'
   | 'passwordByRoom'
   | 'ownerTools'
+  | 'picker'
   | 'react';
 
 interface Rule {
@@ -63,6 +64,8 @@ function rules(config: LimitConfig): Record<LimitName, Rule> {
       code: 'too_many_requests',
     },
     ownerTools: { points: 30, seconds: 60, code: 'too_many_requests' },
+    // The GIF picker's lists: searching as one types, not scraping (each may cost a query in a cluster).
+    picker: { points: 60, seconds: 60, code: 'too_many_requests' },
     react: { points: 30, seconds: 10, code: 'slow_down' },
   };
 }

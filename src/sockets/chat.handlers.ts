@@ -68,8 +68,10 @@ export function registerChatHandlers(
     Object.entries(work).map(([event, fn]) => [
       event,
       function (this: ChatSocket, ...args: unknown[]) {
-        // An event sent with only an acknowledgement (`leave`) has it first.
-        const [raw, ack] = typeof args[0] === 'function' ? [undefined, args[0]] : args;
+        // Socket.IO passes the acknowledgement last, after however many arguments the client
+        // sent; an event sent with only an acknowledgement (`leave`) has no payload.
+        const ack = typeof args.at(-1) === 'function' ? args.at(-1) : undefined;
+        const raw = args[0] === ack ? undefined : args[0];
         inTurn(this, () => respond(ack, () => fn(this, raw)));
       },
     ]),
@@ -129,12 +131,13 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
     // Read now, so a password unlocked since the socket connected counts.
     const { person, session } = await socketPerson(socket, sessions);
     await spend(deps, socket, 'join');
-    if (socket.data.room && socket.data.room !== room) await leaveCurrent(deps, socket);
     const joined = await people.join(room, person, {
       unlocked: session.unlocked,
       after: input.after,
       socketId: socket.id,
       attach: async () => {
+        // Admitted: only now leave the room the tab was in (a refused join leaves it there).
+        if (socket.data.room && socket.data.room !== room) await leaveCurrent(deps, socket);
         Object.assign(socket.data, { room, session: person.session, pid: person.pid });
         await socket.join([room, personChannel(room, person.pid)]);
       },

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import type { RoomId } from '../../src/lib/room-id';
+import { SESSION_COOKIE } from '../../src/http/session';
 import { LIMITS } from '../../src/limits';
 import { startHarness, type Harness, type Visitor } from '../support/harness';
 import {
@@ -83,6 +85,7 @@ const ROUTES = [
   '/js/:junk',
   '/:junk',
   '/room/:id/:junk',
+  '/gifs',
 ] as const;
 
 /** A path segment as a client may send it: encoded, or raw bytes a browser would not send. */
@@ -125,7 +128,7 @@ interface Req {
   body: Body;
 }
 
-const FIELDS = ['title', 'max', 'password', 'chat', 'cid', 'before', '_csrf'] as const;
+const FIELDS = ['title', 'max', 'password', 'chat', 'cid', 'before', 'gif', '_csrf'] as const;
 /** Values that pass a field's check, so requests also get past the first check to later ones. */
 const VALID: Record<string, unknown[]> = {
   title: ['a title', '😀'.repeat(30), 'é'.repeat(LIMITS.title.max)],
@@ -134,6 +137,7 @@ const VALID: Record<string, unknown[]> = {
   chat: ['hello', 'x'.repeat(LIMITS.chat.max)],
   cid: ['abcdefgh12', 'A_-'.repeat(10)],
   before: [1, '5'],
+  gif: ['0123456789abcdef0123456789abcdef', '/gif/0123456789abcdef0123456789abcdef.gif'],
 };
 
 const fields: fc.Arbitrary<Record<string, unknown>> = fc
@@ -205,11 +209,25 @@ const body: fc.Arbitrary<Body> = fc.oneof(
 );
 
 const queryKey = fc.oneof(
-  fc.constantFrom('before', 'q', 'sort', 'full', 'page', '__proto__', '__proto__[x]', 'a[]'),
+  fc.constantFrom(
+    'before',
+    'q',
+    'sort',
+    'full',
+    'page',
+    'tab',
+    'room',
+    '__proto__',
+    '__proto__[x]',
+    'a[]',
+  ),
   fc.string({ maxLength: 6 }),
 );
 const queryValue = fc.oneof(
-  fc.constantFrom('1', '0', '-1', '1.5', 'new', 'people', 'hide', 'show', '9007199254740993'),
+  fc.constantFrom(
+    ...['1', '0', '-1', '1.5', 'new', 'people', 'hide', 'show', '9007199254740993'],
+    ...['recent', 'popular', '0123456789abcdef01234567'],
+  ),
   shortHostileString,
 );
 
@@ -237,6 +255,7 @@ const ANSWERS: Record<(typeof ROUTES)[number], Method[]> = {
   '/js/:junk': ['GET'],
   '/:junk': ['GET'],
   '/room/:id/:junk': ['GET', 'POST'],
+  '/gifs': ['GET'],
 };
 
 const req: fc.Arbitrary<Req> = fc.constantFrom(...ROUTES).chain((route) =>
@@ -588,6 +607,25 @@ test('refused requests are 4xx and change nothing stored', async () => {
   expect(refused).toBeGreaterThan(400);
 });
 
+test('a visitor who brings no cookie stores nothing and is given no session, whatever they ask', async () => {
+  const sessions = () => mongoose.connection.collection('sessions').countDocuments();
+  await fc.assert(
+    fc.asyncProperty(fc.array(req, { minLength: 5, maxLength: 20 }), async (batch) => {
+      await fixtures();
+      const before = await sessions();
+      for (const r of batch) {
+        const res = await send({ ...r, who: 'nobody' });
+        check(r, res);
+        const cookies = (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+        if (cookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`)))
+          throw new Error(`${r.method} ${pathOf(r).slice(0, 200)} gave a session to no one`);
+      }
+      expect(await sessions()).toBe(before);
+    }),
+    { numRuns: 20 },
+  );
+});
+
 describe('found by the fuzzer', () => {
   test('a title of 60 emoji (120 UTF-16 units) is 60 characters: the room is made, not a 500', async () => {
     const title = '😀'.repeat(LIMITS.title.max);
@@ -607,4 +645,15 @@ describe('found by the fuzzer', () => {
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error).toMatchObject({ code: 'text_too_long', params: { max: 60 } });
   });
+});
+
+test('the GIF picker and a history page asked for without a cookie store no session', async () => {
+  const sessions = () => mongoose.connection.collection('sessions').countDocuments();
+  const before = await sessions();
+  for (const path of ['/gifs', '/gifs?tab=popular', '/room/0123456789abcdef01234567/chats']) {
+    const res = await request(h.url).get(path).redirects(0);
+    expect(res.status).toBeLessThan(500);
+    expect(String(res.headers['set-cookie'] ?? '')).not.toContain(SESSION_COOKIE);
+  }
+  expect(await sessions()).toBe(before);
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { open, readdir } from 'node:fs/promises';
+import { mkdir, open, readdir, utimes, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { Message } from '../../src/models/message.model';
 import { craftGif, tempDir } from '../media/fixtures';
@@ -41,4 +41,15 @@ test('a full transcoding queue answers 503 with Retry-After and stores nothing',
   await (await open(fifo, 'w')).close();
   expect((await job.done).ok).toBe(false);
   expect((await upload()).status).toBe(201);
+});
+
+test('uploads a crashed process left behind are swept after an hour; fresh ones stay', async () => {
+  const dir = `${h.config.UPLOAD_DIR}/.incoming`;
+  await mkdir(dir, { recursive: true });
+  await writeFile(`${dir}/left-behind.gif`, 'GIF89a');
+  await writeFile(`${dir}/in-flight.gif`, 'GIF89a');
+  const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+  await utimes(`${dir}/left-behind.gif`, twoHoursAgo, twoHoursAgo);
+  await h.sweeper.sweep();
+  expect(await readdir(dir)).toEqual(['in-flight.gif']);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -103,6 +104,27 @@ describe.each([['local'], ['gridfs']] as const)('%s store', (kind) => {
     expect(second.body.gif).toBe(first.body.gif);
     expect(second.body._id).not.toBe(first.body._id);
     expect(await copies(base(first.body.gif as string))).toBe(1);
+  });
+
+  test('a retried upload answers with the first message and keeps nothing of its own', async () => {
+    const send = (bytes: Buffer) =>
+      owner.agent
+        .post(`/room/${room}/gif`)
+        .set('x-csrf-token', owner.csrf)
+        .field('cid', 'retried-upload-1')
+        .attach('gif', bytes, { filename: 'r.gif', contentType: 'image/gif' });
+    const first = await send(craftGif(13, 4, 2));
+    // The same client id with other bytes (a client bug, or a hostile one): the first stands.
+    const second = await send(craftGif(14, 4, 2));
+    expect(second.status).toBe(201);
+    expect(second.body._id).toBe(first.body._id);
+    expect(await h.media.exists(base(first.body.gif as string))).toBe(true);
+    const stray = createHash('sha256')
+      .update(craftGif(14, 4, 2))
+      .digest('hex')
+      .slice(0, 32);
+    expect(await h.media.exists(`${stray}.gif`)).toBe(false);
+    expect(await h.media.exists(`${stray}.webp`)).toBe(false);
   });
 
   test.each([

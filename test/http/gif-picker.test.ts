@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Socket } from 'socket.io-client';
+import request from 'supertest';
 import type { PickerItem } from '../../src/services/gif-index';
 import { craftGif, makeGif, tempDir } from '../media/fixtures';
 import {
@@ -159,4 +160,21 @@ test('re-sends spend the message budget', async () => {
   for (let i = 0; i < 13; i++) statuses.push((await resend(dave, lounge, fileOf(cat))).status);
   expect(statuses.slice(0, 12)).toEqual(Array(12).fill(201));
   expect(statuses[12]).toBe(429);
+});
+
+test('asking for the list without a session makes none: Recent is empty, Popular is public', async () => {
+  const res = await request(h.app).get('/gifs?tab=popular');
+  expect(res.status).toBe(200);
+  expect(names(res.body.items as PickerItem[])).toContain('happy cat');
+  expect(res.headers['set-cookie']).toBeUndefined();
+  const recent = await request(h.app).get('/gifs?tab=recent');
+  expect(recent.body.items).toEqual([]);
+});
+
+test('the picker is for searching, not scraping: 60 lists a minute per person', async () => {
+  const eve = await h.visitor();
+  const statuses: number[] = [];
+  for (let i = 0; i < 61; i++) statuses.push((await picker(eve, `tab=popular&q=${i}`)).status);
+  expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true);
+  expect(statuses[60]).toBe(429);
 });

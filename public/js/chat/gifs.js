@@ -4,10 +4,13 @@
 // a GIF plays when the person's setting wants it AND it is on screen AND the tab is visible.
 import { el, svg } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { onModeChange, playbackMode } from './playback.js';
+import { freshIntent, listenIntent, onModeChange, wants } from './playback.js';
+import { hydrateVideo } from './player.js';
+import { watchBoxes } from './viewport.js';
 
 /**
- * @typedef {object} Player
+ * @typedef {import('./playback.js').Intent & PlayerParts} Player
+ * @typedef {object} PlayerParts
  * @property {HTMLElement} box
  * @property {string} src
  * @property {string} name
@@ -19,10 +22,6 @@ import { onModeChange, playbackMode } from './playback.js';
  * @property {boolean} loaded
  * @property {boolean} error
  * @property {boolean} inView
- * @property {boolean} hovered
- * @property {boolean} focused
- * @property {boolean} userPlay
- * @property {boolean} userPaused
  */
 
 const PLAY = 'M8 5.1v13.8a1 1 0 0 0 1.5.9l10.9-6.9a1 1 0 0 0 0-1.8L9.5 4.2A1 1 0 0 0 8 5.1z';
@@ -30,18 +29,8 @@ const PAUSE = 'M7 5h3.5v14H7zm6.5 0H17v14h-3.5z';
 
 /** @type {Map<Element, Player>} */
 const players = new Map();
-/** @type {IntersectionObserver | null} */
-let viewObserver = null;
-/** @type {IntersectionObserver | null} */
-let nearObserver = null;
-
-/** @param {Player} p */
-function wants(p) {
-  const mode = playbackMode();
-  if (mode === 'always') return !p.userPaused;
-  if (mode === 'hover') return ((p.hovered || p.focused) && !p.userPaused) || p.userPlay;
-  return p.userPlay;
-}
+/** @type {ReturnType<typeof watchBoxes> | null} */
+let watcher = null;
 
 /** @param {Player} p */
 function update(p) {
@@ -88,50 +77,7 @@ function load(p) {
  * @param {HTMLElement} root
  */
 export function watchGifs(root) {
-  viewObserver = new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) {
-        const p = players.get(entry.target);
-        if (!p) continue;
-        p.inView = entry.isIntersecting;
-        update(p);
-      }
-    },
-    { root, threshold: 0 },
-  );
-  nearObserver = new IntersectionObserver(
-    (entries, observer) => {
-      for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        const p = players.get(entry.target);
-        if (p) load(p);
-        observer.unobserve(entry.target);
-      }
-    },
-    { root, rootMargin: '800px 0px' },
-  );
-}
-
-/** @param {Player} p */
-function listen(p) {
-  /** @param {string} type @param {() => void} change */
-  const on = (type, change) =>
-    p.button.addEventListener(type, () => {
-      change();
-      update(p);
-    });
-  on('click', () => {
-    const playing = p.box.dataset.state === 'playing';
-    p.userPlay = !playing;
-    p.userPaused = playing;
-  });
-  on('mouseenter', () => (p.hovered = true));
-  on('mouseleave', () => {
-    p.hovered = false;
-    if (playbackMode() === 'hover') p.userPaused = false;
-  });
-  on('focus', () => (p.focused = true));
-  on('blur', () => (p.focused = false));
+  watcher = watchBoxes(root, players, update, load);
 }
 
 /**
@@ -141,7 +87,9 @@ function listen(p) {
 export function hydrate(box) {
   if (!(box instanceof HTMLElement) || players.has(box) || !box.dataset.src?.startsWith('/gif/'))
     return;
-  if (!viewObserver || !nearObserver) throw new Error('watchGifs() first');
+  // A GIF with a video plays as one (player.js); back here if the video fails.
+  if (box.dataset.video) return hydrateVideo(box, hydrate);
+  if (!watcher) throw new Error('watchGifs() first');
   /** @type {Player} */
   const p = {
     box,
@@ -155,10 +103,7 @@ export function hydrate(box) {
     loaded: false,
     error: false,
     inView: false,
-    hovered: false,
-    focused: false,
-    userPlay: false,
-    userPaused: false,
+    ...freshIntent(),
   };
   p.button.type = 'button';
   p.canvas.width = 240;
@@ -169,10 +114,14 @@ export function hydrate(box) {
   p.button.append(p.canvas, p.badge);
   box.replaceChildren(p.button);
   players.set(box, p);
-  listen(p);
+  listenIntent(
+    p.button,
+    p,
+    () => p.box.dataset.state === 'playing',
+    () => update(p),
+  );
   update(p);
-  viewObserver.observe(box);
-  nearObserver.observe(box);
+  watcher.observe(box);
 }
 
 // A new setting starts afresh: what was played or paused by hand follows it.

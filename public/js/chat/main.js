@@ -13,6 +13,7 @@ import { watchGifs } from './gifs.js';
 import { createOutbox } from './outbox.js';
 import { createPanel } from './panel.js';
 import { createPeople } from './people.js';
+import { createPicker } from './picker.js';
 import { stayInRoom } from './room.js';
 import { createTimeline } from './timeline.js';
 import { wireUploads } from './upload.js';
@@ -98,3 +99,4 @@ const composer = createComposer({
 });
 wireMentionSound(byId('mention-sound', HTMLInputElement));
 wireUploads({ room, dropZone: byId('main'), onSent: timeline.show });
+createPicker({ socket, room, isJoined: connection.isJoined, onSent: timeline.show });

@@ -50,6 +50,55 @@ export function setMode(next, remember = true) {
   listeners.forEach((fn) => fn(mode));
 }
 
+/**
+ * What a person did to one player: hovered or focused it, played or paused it by hand.
+ * @typedef {{ hovered: boolean, focused: boolean, userPlay: boolean, userPaused: boolean }} Intent
+ */
+
+/** @returns {Intent} */
+export const freshIntent = () => ({
+  hovered: false,
+  focused: false,
+  userPlay: false,
+  userPaused: false,
+});
+
+/** Whether the setting, and what the person did, want this player playing. @param {Intent} p */
+export function wants(p) {
+  if (mode === 'always') return !p.userPaused;
+  if (mode === 'hover') return ((p.hovered || p.focused) && !p.userPaused) || p.userPlay;
+  return p.userPlay;
+}
+
+/**
+ * Follows the person's hand on a player's `target`: a click plays or pauses it, hovering and focus
+ * count for "on hover". `changed` runs after each.
+ * @param {HTMLElement} target
+ * @param {Intent} p
+ * @param {() => boolean} playing
+ * @param {() => void} changed
+ */
+export function listenIntent(target, p, playing, changed) {
+  /** @param {string} type @param {() => void} change */
+  const on = (type, change) =>
+    target.addEventListener(type, () => {
+      change();
+      changed();
+    });
+  on('click', () => {
+    const was = playing();
+    p.userPlay = !was;
+    p.userPaused = was;
+  });
+  on('mouseenter', () => (p.hovered = true));
+  on('mouseleave', () => {
+    p.hovered = false;
+    if (mode === 'hover') p.userPaused = false;
+  });
+  on('focus', () => (p.focused = true));
+  on('blur', () => (p.focused = false));
+}
+
 // Someone who never chose follows their device's setting, even when it changes.
 reduced.addEventListener('change', () => {
   if (!stored()) setMode(defaultMode(), false);

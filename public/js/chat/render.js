@@ -6,6 +6,7 @@ import { byId, cloneFrom, fillChip, find, keepPart } from '../lib/dom.js';
 import { systemText, t } from '../lib/i18n.js';
 import { formatTimes } from '../lib/time.js';
 import { fillParts } from './message-parts.js';
+import { fillGifParts } from './player.js';
 
 /** @typedef {import('../types').ChatMessage} ChatMessage */
 /** @typedef {import('../types').Draft} Draft */
@@ -53,6 +54,7 @@ function bubble(m, me) {
     box.dataset.src = m.gif ?? '';
     box.dataset.name = m.nick || m.user;
   }
+  fillGifParts(item, m, m.nick || m.user);
   keepPart(item, '.msg-status', !('seq' in m));
   fillParts(item, m, mine, me);
   setTime(item, m.createdAt);

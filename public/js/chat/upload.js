@@ -44,6 +44,8 @@ function post(url, file, cid, onProgress) {
     xhr.upload.addEventListener('progress', (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
+    // Every byte is there: the server now decodes and transcodes it.
+    xhr.upload.addEventListener('load', () => onProgress(1));
     xhr.addEventListener('load', () => {
       let body = {};
       try {
@@ -77,10 +79,16 @@ function progressBar() {
     progress.value = value;
     pct.textContent = `${value}%`;
   };
+  let name = '';
   return {
-    set,
-    /** @param {string} name */
-    show(name) {
+    /** Up to 1, the upload's progress; at 1, "processing…" until the server answers. */
+    set: (/** @type {number} */ fraction) => {
+      set(Math.min(1, fraction));
+      if (fraction >= 1) byId('upload-name').textContent = t('processing', { name });
+    },
+    /** @param {string} file */
+    show(file) {
+      name = file;
       byId('upload-name').textContent = t('uploading', { name });
       set(0);
       bar.hidden = false;
