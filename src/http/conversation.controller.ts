@@ -16,7 +16,7 @@ import {
   reactSchema,
   roomId,
 } from './validate';
-import { BadRequest } from '../errors';
+import { BadRequest, NotOwner } from '../errors';
 
 /** Reactions, edits, deletions, reports and ignoring over HTTP (the socket events' twins). */
 export function conversationController(deps: {
@@ -69,7 +69,10 @@ export function conversationController(deps: {
 
     /** GET /room/:id/reports (owner) → the queue. */
     queue: async (req: Request, res: Response) => {
-      res.json(await reports.queue(roomId(req), personFrom(req).session));
+      const room = roomId(req);
+      // Someone without an identity owns nothing: refused without making them a session.
+      if (!req.session.pid) throw new NotOwner();
+      res.json(await reports.queue(room, req.sessionID));
     },
 
     /** POST /room/:id/reports/:mid `{ action: 'remove' | 'dismiss' }` (owner) → the queue. */
