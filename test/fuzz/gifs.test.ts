@@ -7,6 +7,9 @@ import { craftGif } from '../media/fixtures';
 import { hostileString, hostileValue, isErrorCode, watchEscapes } from '../support/fuzz';
 import { ask, startHarness, type Harness, type Visitor } from '../support/harness';
 
+// Property runs make hundreds of requests: on a busy 2-core machine they take minutes, not seconds.
+jest.setTimeout(240_000);
+
 /*
  * The GIF routes and event, fed what a hostile client sends: the picker's query, re-sends by name
  * over HTTP (JSON and forms) and the socket. Never a 5xx or an escaped rejection; a refusal says a

@@ -14,6 +14,9 @@ import {
   watchEscapes,
 } from '../support/fuzz';
 
+// Property runs make hundreds of requests: on a busy 2-core machine they take minutes, not seconds.
+jest.setTimeout(240_000);
+
 /*
  * Every HTTP route, fed what a hostile client sends: any method, ids of every shape, junk query
  * strings, bodies of every type under every content type, with and without a session and a CSRF

@@ -12,6 +12,9 @@ import {
   watchEscapes,
 } from '../support/fuzz';
 
+// Property runs make hundreds of requests: on a busy 2-core machine they take minutes, not seconds.
+jest.setTimeout(240_000);
+
 /*
  * Every /chat event (and junk on /room), with payloads of every shape — missing, null, numbers,
  * long strings, nested objects, an acknowledgement or not, extra arguments — in random order from

@@ -8,6 +8,9 @@ import { Message } from '../../src/models/message.model';
 import { GIF_BYTES, startHarness, until, type Harness, type Visitor } from '../support/harness';
 import { isErrorCode, shortHostileString, snapshot, watchEscapes } from '../support/fuzz';
 
+// Property runs make hundreds of requests: on a busy 2-core machine they take minutes, not seconds.
+jest.setTimeout(240_000);
+
 /*
  * The GIF upload, fed malformed multipart bodies: no file, two files, the wrong field, a body cut
  * short, a bad or missing boundary, not a GIF, a GIF signature then garbage, too large, too many

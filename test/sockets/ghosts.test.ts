@@ -22,6 +22,9 @@ import {
   type Visitor,
 } from '../support/harness';
 
+// Property runs make hundreds of requests: on a busy 2-core machine they take minutes, not seconds.
+jest.setTimeout(240_000);
+
 /*
  * No ghosts: whatever order tabs join, leave, switch rooms, close and reload in — sent back to
  * back, without waiting for answers — once everything has taken effect, every room lists exactly
@@ -190,7 +193,7 @@ async function play(tabs: Tab[], people: Visitor[], rooms: RoomId[], ops: Op[]):
         join(tab, op.room, 'object');
         break;
       case 'pause':
-        await within(Promise.all(tab.answers), 10_000, 'a paused tab');
+        await within(Promise.all(tab.answers), 60_000, 'a paused tab');
         break;
     }
   }
@@ -200,7 +203,7 @@ async function play(tabs: Tab[], people: Visitor[], rooms: RoomId[], ops: Op[]):
 async function quiesce(tabs: Tab[]): Promise<{ op: string; result: Result<unknown> }[]> {
   const answers = await within(
     Promise.all(tabs.flatMap((t) => t.answers)),
-    10_000,
+    60_000,
     'an event of an open tab',
   );
   await Promise.all(tabs.flatMap((t) => t.closed).map(gone));
@@ -276,7 +279,7 @@ async function run({ rooms: roomCount, tabs: owners, ops }: Scenario): Promise<v
       expect(sorted((await heard).map((p) => p.pid))).toEqual(withNewcomer);
     }
   } finally {
-    for (const tab of tabs) await within(close(tab), 10_000, 'closing a tab');
+    for (const tab of tabs) await within(close(tab), 60_000, 'closing a tab');
     const observed = look.id!;
     look.disconnect();
     await gone(observed);
@@ -346,7 +349,7 @@ test('closing the app waits for a leave a grace period started, so the leave is 
     const tab = await guest.socket();
     expect((await ask(tab, 'join', room)).ok).toBe(true);
     tab.disconnect();
-    await within(closeStarted, 10_000, 'the leave');
+    await within(closeStarted, 60_000, 'the leave');
     await closing;
     expect(await Message.exists({ room, kind: 'left' })).toBeTruthy();
   } finally {
