@@ -22,6 +22,8 @@ import { i18n } from './i18n';
 import type { Redis } from './lib/redis';
 import type { Logger } from './logger';
 import { ChatService } from './services/chat.service';
+import { Conversation } from './services/conversation';
+import { Reports } from './services/reports';
 import { GifService } from './services/gifs.service';
 import { createStore } from './media/stores';
 import type { MediaStore } from './media/store';
@@ -147,6 +149,21 @@ export function createApp({
     alone: !redis,
   });
 
+  const reports: Reports = new Reports({
+    threshold: config.REPORTS_TO_BLUR,
+    notifier,
+    isOwner: (room, session) => rooms.rooms.isOwner(room, session),
+    ownerPid: (room) => rooms.rooms.view(room).ownerPid,
+    erase: (room, id) => conversation.erase(room, id),
+    alone: !redis,
+  });
+  const conversation = new Conversation({
+    notifier,
+    chat,
+    releaseMedia: (urls) => gifs.release(urls),
+    blurred: (room, ids) => reports.blurredAmong(room, ids),
+    alone: !redis,
+  });
   const sessions = createSessions(config, connection, cluster);
   const chatHandlers = registerChatHandlers(chatNsp, {
     sessions: {
@@ -158,6 +175,8 @@ export function createApp({
     people: rooms.people,
     owners: rooms.owners,
     moderation: rooms.moderation,
+    conversation,
+    reports,
     chat,
     gifs,
     limits,
@@ -213,6 +232,8 @@ export function createApp({
       admission: rooms.admission,
       people: rooms.people,
       moderation: rooms.moderation,
+      conversation,
+      reports,
       chat,
       gifs,
       media,

@@ -49,6 +49,8 @@ const schema = z.object({
   ROOMS_PER_HOUR_PER_ADDRESS: int(30, 1),
   /** A rejoining tab is sent at most this many missed messages; older ones by history paging. */
   REPLAY_MAX: int(200, 1),
+  /** Distinct reporters after which a GIF is blurred for everyone until the owner decides. */
+  REPORTS_TO_BLUR: int(3, 1),
   /**
    * Origins allowed to open sockets, comma-separated (e.g. https://chat.example). Empty: the
    * site's own origin only (the Origin must match the Host the request came to).

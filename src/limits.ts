@@ -10,6 +10,10 @@ export const LIMITS = {
   /** People a room may hold (the creation form's `max`). */
   people: { min: 2, max: 100 },
   password: { min: 1, max: 100 },
+  /** The emoji people may react with: one of each per person per message. */
+  reactions: ['👍', '❤️', '😂', '😮', '😢', '🎉'],
+  /** How much of a message a reply quotes. */
+  snippet: { max: 120 },
   /** Slow mode: seconds between one person's messages (0 is off). */
   slowSeconds: { min: 0, max: 3600 },
 } as const;
@@ -21,6 +25,8 @@ export interface ClientConfig {
   nick: Range;
   chat: Range;
   title: Range;
+  reactions: readonly string[];
+  snippet: { max: number };
   /** The largest GIF upload accepted, in bytes. */
   maxGifBytes: number;
   /** The server forgets "is typing" after this much silence. */

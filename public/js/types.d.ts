@@ -3,7 +3,14 @@
 import type { Socket } from 'socket.io-client';
 import type { en } from '../../src/i18n/en';
 import type { ClientConfig } from '../../src/limits';
-import type { ChatMessage, Participant, RoomSettings, RoomView } from '../../src/services/types';
+import type {
+  ChatMessage,
+  Participant,
+  ReplyRef,
+  ReportItem,
+  RoomSettings,
+  RoomView,
+} from '../../src/services/types';
 import type { PickerItem } from '../../src/services/gif-index';
 import type {
   ChatClientToServer,
@@ -19,6 +26,8 @@ export type {
   ClientConfig,
   JoinData,
   Participant,
+  ReplyRef,
+  ReportItem,
   PickerItem,
   RoomSettings,
   RoomView,
@@ -42,7 +51,7 @@ export type Reply<T> =
 /** What the browser sends with each acknowledged event (the server checks it as `unknown`). */
 export interface Payloads {
   join: { room: string; after: number };
-  chat: { chat: string; cid: string };
+  chat: { chat: string; cid: string; replyTo?: string };
   gif: { name: string; cid: string };
   nick: string;
   whisper: { to: string; chat: string };
@@ -50,6 +59,13 @@ export interface Payloads {
   handover: { pid: string };
   settings: { locked?: boolean; slowSeconds?: number };
   mute: { pid: string; muted: boolean };
+  react: { _id: string; emoji: string; on: boolean };
+  edit: { _id: string; chat: string };
+  delete: { _id: string };
+  report: { _id: string };
+  reports: Record<string, never>;
+  decide: { _id: string; action: 'remove' | 'dismiss' };
+  ignore: { pid: string; ignored: boolean };
 }
 
 /** What the acknowledgement of each of those events carries when it is `ok`. */

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { BadRequest, NotParticipant, PasswordRequired, WrongPassword } from '../errors';
 import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
+import type { Conversation } from '../services/conversation';
 import type { Limits } from '../services/limits';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
@@ -15,9 +16,17 @@ export interface ControllerDependencies {
   chat: ChatService;
   people: Pick<RoomPeople, 'speaker'>;
   limits: Limits;
+  conversation: Pick<Conversation, 'quote' | 'forReader'>;
 }
 
-export function roomController({ rooms, admission, chat, people, limits }: ControllerDependencies) {
+export function roomController({
+  rooms,
+  admission,
+  chat,
+  people,
+  limits,
+  conversation,
+}: ControllerDependencies) {
   return {
     newRoomForm: (_req: Request, res: Response) => {
       res.render('create.njk', { values: { max: 10 }, errors: {} });
@@ -51,12 +60,13 @@ export function roomController({ rooms, admission, chat, people, limits }: Contr
           return res.render('password.njk', { room: rooms.view(id) });
         throw err;
       }
-      const messages = await chat.history(id, person.pid);
+      const messages = await conversation.forReader(await chat.history(id, person.pid));
       res.render('chat.njk', {
         room: view,
         messages,
         me: person,
         isOwner: rooms.isOwner(view._id, person.session),
+        ignored: req.session.ignored ?? [],
       });
     },
 
@@ -90,7 +100,7 @@ export function roomController({ rooms, admission, chat, people, limits }: Contr
       const person = personFrom(req);
       await admission.requireParticipant(id, person.session);
       const { before } = parseOrThrow(historyQuery, req.query);
-      const messages = await chat.history(id, person.pid, before);
+      const messages = await conversation.forReader(await chat.history(id, person.pid, before));
       res.json({ messages, more: messages.length > 0 && (messages[0]?.seq ?? 0) > 1 });
     },
 
@@ -98,8 +108,10 @@ export function roomController({ rooms, admission, chat, people, limits }: Contr
       const id = roomId(req);
       const person = personFrom(req);
       await admission.requireParticipant(id, person.session);
-      const { chat: text, cid } = parseOrThrow(chatSchema, req.body);
-      const message = await chat.post(id, people.speaker(id, person), { chat: text }, cid);
+      const { chat: text, cid, replyTo } = parseOrThrow(chatSchema, req.body);
+      const quote = replyTo && (await conversation.quote(id, person.pid, replyTo));
+      const content = { chat: text, ...(quote && { replyTo: quote }) };
+      const message = await chat.post(id, people.speaker(id, person), content, cid);
       if (!wantsJson(req) && req.is('application/x-www-form-urlencoded'))
         return res.redirect(303, `/room/${id}`);
       res.status(201).json(message);

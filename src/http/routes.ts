@@ -12,6 +12,8 @@ import type { Redis } from '../lib/redis';
 import type { Admission } from '../services/admission';
 import type { ChatService } from '../services/chat.service';
 import type { Limits } from '../services/limits';
+import type { Conversation } from '../services/conversation';
+import type { Reports } from '../services/reports';
 import type { GifService } from '../services/gifs.service';
 import type { Logger } from '../logger';
 import type { MediaStore } from '../media/store';
@@ -20,6 +22,7 @@ import { gifController } from './gif.controller';
 import type { RoomModeration } from '../services/room.moderation';
 import type { RoomPeople } from '../services/room.people';
 import type { RoomService } from '../services/room.service';
+import { conversationController } from './conversation.controller';
 import { moderationController } from './moderation.controller';
 import { roomController } from './room.controller';
 import { saveSession } from './request';
@@ -33,6 +36,8 @@ export interface RouteDependencies {
   admission: Admission;
   people: RoomPeople;
   moderation: RoomModeration;
+  conversation: Conversation;
+  reports: Reports;
   chat: ChatService;
   gifs: GifService;
   /** Where GIFs, posters and videos are read from. */
@@ -55,6 +60,8 @@ export function routes({
   admission,
   people,
   moderation,
+  conversation,
+  reports,
   chat,
   gifs,
   media,
@@ -66,9 +73,17 @@ export function routes({
   lobby,
 }: RouteDependencies): Router {
   const router = Router();
-  const room = roomController({ rooms, admission, chat, people, limits });
+  const room = roomController({ rooms, admission, chat, people, limits, conversation });
   const gif = gifController({ gifs, limits, admission, people });
   const owner = moderationController({ moderation, limits });
+  const talk = conversationController({
+    conversation,
+    reports,
+    moderation,
+    admission,
+    people,
+    limits,
+  });
 
   // Text and GIFs share the person's message budget with their socket messages and whispers.
   const messages = async (req: Request, _res: Response, next: NextFunction) => {
@@ -133,6 +148,13 @@ export function routes({
   router.delete('/room/:id', room.remove);
   router.post('/room/:id/settings', owner.settings);
   router.post('/room/:id/mute', owner.mute);
+  router.post('/room/:id/messages/:mid/reactions', talk.react);
+  router.patch('/room/:id/messages/:mid', talk.edit);
+  router.delete('/room/:id/messages/:mid', talk.remove);
+  router.post('/room/:id/messages/:mid/report', talk.report);
+  router.get('/room/:id/reports', talk.queue);
+  router.post('/room/:id/reports/:mid', talk.decide);
+  router.post('/ignore', talk.ignore);
   return router;
 }
 

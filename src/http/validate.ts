@@ -31,12 +31,51 @@ export const newRoomSchema = z.object({
 /** A client's id for one message, so a retried send never makes a second one. */
 export const cidSchema = z.string().regex(/^[\w-]{8,64}$/, 'field_invalid');
 
-export const chatSchema = z.object({
-  chat: trimmed().pipe(
+/** A saved message's id (24 hex characters). */
+export const messageIdSchema = z
+  .string('field_invalid')
+  .regex(/^[0-9a-f]{24}$/i, 'field_invalid')
+  .transform((id) => id.toLowerCase());
+
+const chatText = () =>
+  trimmed().pipe(
     z.string().min(LIMITS.chat.min, 'text_required').max(LIMITS.chat.max, 'text_too_long'),
-  ),
+  );
+
+export const chatSchema = z.object({
+  chat: chatText(),
   cid: cidSchema.optional(),
+  replyTo: messageIdSchema.optional(),
 });
+
+export const editSchema = z.object({ _id: messageIdSchema, chat: chatText() });
+
+export const reactSchema = z.object({
+  _id: messageIdSchema,
+  emoji: z.enum(LIMITS.reactions, 'field_invalid'),
+  on: z.boolean('field_invalid').default(true),
+});
+
+export const messageRef = z.object({ _id: messageIdSchema });
+
+export const decideSchema = z.object({
+  _id: messageIdSchema,
+  action: z.enum(['remove', 'dismiss'], 'field_invalid'),
+});
+
+export const ignoreSchema = z.object({
+  pid: z.string('field_invalid').min(1).max(64),
+  ignored: z.boolean('field_invalid'),
+});
+
+/** A session hides at most this many people. */
+export const IGNORED_MAX = 200;
+
+/** The session's list of hidden people after `pid` is hidden (or shown again). */
+export function ignoring(list: string[] | undefined, pid: string, ignored: boolean): string[] {
+  const rest = (list ?? []).filter((p) => p !== pid);
+  return ignored ? [...rest, pid].slice(-IGNORED_MAX) : rest;
+}
 
 /** The owner's settings: at least one of them. */
 export const settingsSchema = z

@@ -28,6 +28,17 @@ const messageSchema = new Schema(
     name: { type: String },
     // The sender's id for this message: a retried send carries it again (see messageIdFor).
     cid: { type: String },
+    // Conversation tools (services/conversation.ts): the message answered, when it was last
+    // edited, and whether its author deleted it (then its text and GIF are gone).
+    replyTo: {
+      type: new Schema(
+        { _id: String, seq: Number, nick: String, snippet: String, gif: Boolean },
+        { _id: false },
+      ),
+      default: undefined,
+    },
+    editedAt: { type: Date },
+    deleted: { type: Boolean },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   { versionKey: false },

@@ -2,7 +2,10 @@ import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import type { RoomId } from '../lib/room-id';
 import { LIMITS } from '../limits';
 import { Ban } from './ban.model';
+import { Deletion } from './deletion.model';
 import { Mute } from './mute.model';
+import { Reaction } from './reaction.model';
+import { Report, ReportDecision } from './report.model';
 import { Owner, type OwnerState } from './owner.model';
 import { Seat, type SeatDoc } from './seat.model';
 
@@ -64,6 +67,10 @@ export async function deleteRoom(room: RoomId): Promise<void> {
     Owner.deleteMany({ room }),
     Ban.deleteMany({ room }),
     Mute.deleteMany({ room }),
+    Reaction.deleteMany({ room }),
+    Deletion.deleteMany({ room }),
+    Report.deleteMany({ room }),
+    ReportDecision.deleteMany({ room }),
   ]);
 }
 

@@ -11,7 +11,7 @@ import type { Person } from '../lib/identity';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import { RecentMessages } from './recent';
-import type { ChatMessage, Notifier } from './types';
+import type { ChatMessage, Notifier, ReplyRef } from './types';
 
 export const HISTORY_PAGE = 50;
 
@@ -40,7 +40,8 @@ export interface ChatDependencies {
 
 type Draft = Pick<MessageDoc, 'user'> &
   Partial<
-    Pick<MessageDoc, '_id' | 'pid' | 'nick' | 'chat' | 'to' | 'kind' | 'name' | 'cid'> & GifContent
+    Pick<MessageDoc, '_id' | 'pid' | 'nick' | 'chat' | 'to' | 'kind' | 'name' | 'cid' | 'replyTo'> &
+      GifContent
   >;
 
 /** What a GIF message carries besides its sender. */
@@ -69,6 +70,19 @@ export function toChatMessage(doc: MessageDoc): ChatMessage {
     Object.assign(msg, { width: doc.width, height: doc.height });
   const system = doc.user === 'system' ? (doc.kind ? doc : olderSystem(doc.chat)) : undefined;
   if (system?.kind) Object.assign(msg, { kind: system.kind, name: system.name ?? '' });
+  return withConversation(msg, doc);
+}
+
+/** Replies, edits and deletions (services/conversation.ts) as browsers see them. */
+function withConversation(msg: ChatMessage, doc: MessageDoc): ChatMessage {
+  if (doc.replyTo?._id) msg.replyTo = { ...doc.replyTo } as ChatMessage['replyTo'];
+  if (doc.editedAt) msg.editedAt = doc.editedAt.toISOString();
+  if (doc.deleted) {
+    for (const key of ['chat', 'gif', 'poster', 'video', 'width', 'height', 'gifName'] as const)
+      delete msg[key];
+    delete msg.replyTo;
+    msg.deleted = true;
+  }
   return msg;
 }
 
@@ -107,7 +121,7 @@ export class ChatService {
   async post(
     room: RoomId,
     person: Person,
-    content: { chat?: string } & GifContent,
+    content: { chat?: string; replyTo?: ReplyRef } & GifContent,
     cid?: string,
   ): Promise<ChatMessage> {
     const draft: Draft = { user: person.user, pid: person.pid, nick: person.nick, ...content };
@@ -157,6 +171,11 @@ export class ChatService {
       if (timer) return;
     }
     this.deps.notifier.typing(room, { pid: who.pid, user: who.user, nick: who.nick }, typing);
+  }
+
+  /** A saved message changed (edited, deleted): the newest messages kept in memory follow. */
+  changed(message: ChatMessage): void {
+    this.recent.replace(message);
   }
 
   close(): void {

@@ -15,7 +15,8 @@ export type LimitName =
   | 'password'
   | 'passwordByRoom'
   | 'ownerTools'
-  | 'picker';
+  | 'picker'
+  | 'react';
 
 interface Rule {
   points: number;
@@ -65,6 +66,7 @@ function rules(config: LimitConfig): Record<LimitName, Rule> {
     ownerTools: { points: 30, seconds: 60, code: 'too_many_requests' },
     // The GIF picker's lists: searching as one types, not scraping (each may cost a query in a cluster).
     picker: { points: 60, seconds: 60, code: 'too_many_requests' },
+    react: { points: 30, seconds: 10, code: 'slow_down' },
   };
 }
 

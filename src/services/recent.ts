@@ -83,6 +83,13 @@ export class RecentMessages {
     return window.messages.at(-1)?.seq ?? (window.fromStart ? 0 : undefined);
   }
 
+  /** A kept message changed after it was saved (edited, deleted): the copy here follows. */
+  replace(message: ChatMessage): void {
+    const messages = this.rooms.get(message.room as RoomId)?.messages;
+    const at = messages?.findIndex((m) => m.seq === message.seq) ?? -1;
+    if (messages && at >= 0) messages[at] = message;
+  }
+
   forget(room: RoomId): void {
     this.rooms.delete(room);
   }

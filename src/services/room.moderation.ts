@@ -19,8 +19,11 @@ export interface ModerationDependencies {
 
 export type SettingsPatch = { locked?: boolean; slowSeconds?: number };
 
-/** What a post is: a message to the room (text or GIF), or a whisper to one person. */
-export type PostKind = 'room' | 'whisper';
+/**
+ * What a post is: a message to the room (text or GIF), a whisper to one person, or a change to a
+ * saved message (an edit, a reaction). Mutes hold for all; slow mode only for messages to the room.
+ */
+export type PostKind = 'room' | 'whisper' | 'edit';
 
 /**
  * The owner's rules of a room: lock, slow mode and mutes. They are room state: changed only by
@@ -68,7 +71,7 @@ export class RoomModeration {
     const { state } = this.deps;
     if (state.isMuted(room, session)) throw new AppError('muted', 403);
     const { slowSeconds } = state.settings(room);
-    if (kind === 'whisper' || slowSeconds <= 0 || state.isOwner(room, session)) return;
+    if (kind !== 'room' || slowSeconds <= 0 || state.isOwner(room, session)) return;
     await this.deps.spacing(`${room}\n${session}\n${slowSeconds}`, slowSeconds);
   }
 

@@ -52,6 +52,52 @@ export interface ChatMessage {
   kind?: SystemKind;
   name?: string;
   createdAt: string;
+  /** The message this one answers, quoted as it was then. */
+  replyTo?: ReplyRef;
+  /** Set once its author edited it. */
+  editedAt?: string;
+  /** Its author deleted it: no text or GIF any more, a "message deleted" line instead. */
+  deleted?: boolean;
+  /** Reactions: emoji → the pids of the people who reacted so (history and `react` events). */
+  reactions?: Record<string, string[]>;
+  /** A GIF enough people reported: shown blurred ("show anyway") until the owner decides. */
+  blurred?: boolean;
+}
+
+/** A message in the owner's report queue. */
+export interface ReportItem {
+  message: ChatMessage;
+  /** Distinct people who reported it. */
+  reporters: number;
+  blurred: boolean;
+}
+
+/** A GIF's blur changed (`blur` event, to the room). */
+export interface BlurUpdate {
+  room: string;
+  _id: string;
+  seq: number;
+  blurred: boolean;
+}
+
+/** What everyone who can see a message hears when its reactions change (`react` event). */
+export interface ReactionUpdate {
+  room: string;
+  _id: string;
+  seq: number;
+  /** Emoji → the pids of the people who reacted so. */
+  reactions: Record<string, string[]>;
+}
+
+/** A quoted message: enough to show it and to find it (`seq`) in the history. */
+export interface ReplyRef {
+  _id: string;
+  seq: number;
+  /** The quoted person's name (nickname or colour) as the message had it. */
+  nick: string;
+  snippet: string;
+  /** The quoted message was a GIF. */
+  gif?: boolean;
 }
 
 export interface Participant {
@@ -75,6 +121,20 @@ export interface Notifier {
   participants(roomId: string, list: Participant[], exceptPid?: string): void;
   owner(roomId: string, pid: string): void;
   kicked(roomId: string, pid: string): void;
+  /**
+   * A saved message changed: edited or deleted (the message as it is now), or its reactions
+   * (`{ room, _id, seq, reactions }`); a whisper's change goes to its two people only.
+   */
+  conversation(
+    roomId: string,
+    event: 'edit' | 'delete' | 'react',
+    payload: ChatMessage | ReactionUpdate,
+    pids?: string[],
+  ): void;
+  /** The report queue changed: the owner's tabs get it whole. */
+  reports(roomId: string, ownerPid: string, items: ReportItem[]): void;
+  /** A reported GIF is blurred for everyone, or no longer. */
+  blur(roomId: string, update: BlurUpdate): void;
   /** The owner changed the room's settings (lock, slow mode, who is muted). */
   settings(roomId: string, settings: RoomSettings): void;
   typing(roomId: string, from: Pick<Participant, 'pid' | 'user' | 'nick'>, typing: boolean): void;

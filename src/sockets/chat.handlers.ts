@@ -10,6 +10,9 @@ import type { OwnerTools } from '../services/room.owner';
 import type { RoomPeople } from '../services/room.people';
 import type { ChatClientToServer, JoinData } from './events';
 import { personChannel, type ChatNamespace } from './notifier';
+import type { Conversation } from '../services/conversation';
+import type { Reports } from '../services/reports';
+import { conversationHandlers } from './conversation.handlers';
 import { current, spend, type Work } from './handler.kit';
 import { moderationHandlers } from './moderation.handlers';
 import { responder } from './respond';
@@ -29,6 +32,8 @@ export interface ChatHandlerDependencies {
   people: RoomPeople;
   owners: OwnerTools;
   moderation: RoomModeration;
+  conversation: Conversation;
+  reports: Reports;
   chat: ChatService;
   gifs: Pick<GifService, 'resend'>;
   limits: Limits;
@@ -57,7 +62,7 @@ export function registerChatHandlers(
     tails.set(socket, tail);
     running.add(tail);
   };
-  const work = { ...handlers(deps), ...moderationHandlers(deps) };
+  const work = { ...handlers(deps), ...moderationHandlers(deps), ...conversationHandlers(deps) };
   // One listener per event, shared: `this` is the socket (an emitter calls listeners on itself).
   const listeners = Object.fromEntries(
     Object.entries(work).map(([event, fn]) => [
@@ -116,7 +121,7 @@ async function typing(deps: ChatHandlerDependencies, socket: ChatSocket, raw: un
 }
 
 function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
-  const { sessions, people, owners, moderation, chat } = deps;
+  const { sessions, people, owners, moderation, conversation, chat } = deps;
   const join = async (socket: ChatSocket, raw: unknown): Promise<JoinData> => {
     const parsed = joinSchema.safeParse(raw);
     if (!parsed.success) throw new BadRequest('room_not_found');
@@ -137,7 +142,8 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
         await socket.join([room, personChannel(room, person.pid)]);
       },
     });
-    for (const message of joined.missed) socket.emit(message.to ? 'whisper' : 'chat', message);
+    for (const message of await conversation.forReader(joined.missed))
+      socket.emit(message.to ? 'whisper' : 'chat', message);
     return {
       room,
       pid: person.pid,
@@ -168,11 +174,13 @@ function handlers(deps: ChatHandlerDependencies): Record<string, Work> {
       return null;
     },
     chat: async (socket, raw) => {
-      const { chat: text, cid } = parseOrThrow(chatSchema, raw);
+      const { chat: text, cid, replyTo } = parseOrThrow(chatSchema, raw);
       const { room, session } = current(socket);
       await spend(deps, socket, 'message');
       await moderation.admitPost(room, session, 'room');
-      return chat.post(room, people.presentPerson(room, session), { chat: text }, cid);
+      const person = people.presentPerson(room, session);
+      const quote = replyTo && (await conversation.quote(room, person.pid, replyTo));
+      return chat.post(room, person, { chat: text, ...(quote && { replyTo: quote }) }, cid);
     },
     gif: async (socket, raw) => {
       const { name, cid } = parseOrThrow(gifSchema, raw);

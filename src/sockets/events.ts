@@ -1,7 +1,15 @@
 // Browser code imports these types (public/js/types.d.ts): import nothing that needs Node.
 import type { ErrorBody } from '../errors';
 import type { RoomId } from '../lib/room-id';
-import type { ChatMessage, Participant, RoomSettings, RoomView } from '../services/types';
+import type {
+  BlurUpdate,
+  ChatMessage,
+  Participant,
+  ReactionUpdate,
+  ReportItem,
+  RoomSettings,
+  RoomView,
+} from '../services/types';
 
 /** Acknowledgement of every browser → server event that can be refused. */
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -42,6 +50,14 @@ export interface ChatServerToClient {
   kicked: (info: { room: string; reason: string; code: 'kicked' }) => void;
   removeRoom: (roomId: string) => void;
   settings: (settings: RoomSettings) => void;
+  /** A message as it is after its author edited it. */
+  edit: (message: ChatMessage) => void;
+  /** A message its author deleted (`deleted: true`, no text or GIF). */
+  delete: (message: ChatMessage) => void;
+  react: (update: ReactionUpdate) => void;
+  /** To the owner's tabs: the report queue, whenever it changes. */
+  reports: (items: ReportItem[]) => void;
+  blur: (update: BlurUpdate) => void;
 }
 
 export interface ChatClientToServer {
@@ -60,6 +76,20 @@ export interface ChatClientToServer {
   settings: (payload: unknown, ack?: Ack<RoomSettings>) => void;
   /** Owner only: `{ pid, muted }`; answers the room's settings. */
   mute: (payload: unknown, ack?: Ack<RoomSettings>) => void;
+  /** `{ _id, emoji, on? }`: adds (or with `on: false` takes back) a reaction. */
+  react: (payload: unknown, ack?: Ack<ReactionUpdate>) => void;
+  /** `{ _id, chat }`: the author edits a text message. */
+  edit: (payload: unknown, ack?: Ack<ChatMessage>) => void;
+  /** `{ _id }`: the author deletes a message. */
+  delete: (payload: unknown, ack?: Ack<ChatMessage>) => void;
+  /** `{ _id }`: reports a message of the room (once per person). */
+  report: (payload: unknown, ack?: Ack<{ reported: true }>) => void;
+  /** Owner only: the report queue (any payload, or none, before the acknowledgement). */
+  reports: (payload: unknown, ack?: Ack<ReportItem[]>) => void;
+  /** Owner only: `{ _id, action: 'remove' | 'dismiss' }`; answers the queue. */
+  decide: (payload: unknown, ack?: Ack<ReportItem[]>) => void;
+  /** `{ pid, ignored }`: hides (or shows again) a person's messages for this session. */
+  ignore: (payload: unknown, ack?: Ack<{ ignored: string[] }>) => void;
 }
 
 export interface ChatSocketData {

@@ -52,6 +52,14 @@ export function socketNotifier(lobby: LobbyNamespace, chat: ChatNamespace): Noti
       chat.to(channel).emit('kicked', { room: roomId, reason: en.errors.kicked, code: 'kicked' });
       chat.in(channel).socketsLeave([roomId, channel]);
     },
+    conversation: (roomId, event, payload, pids) => {
+      const to = pids ? chat.to(pids.map((pid) => personChannel(roomId, pid))) : chat.to(roomId);
+      // The event names its payload: `react` carries reactions, `edit`/`delete` the message.
+      (to.emit as (event: string, payload: unknown) => boolean)(event, payload);
+    },
+    reports: (roomId, ownerPid, items) =>
+      chat.to(personChannel(roomId, ownerPid)).emit('reports', items),
+    blur: (roomId, update) => chat.to(roomId).emit('blur', update),
     settings: (roomId, settings) => chat.to(roomId).emit('settings', settings),
     typing: (roomId, from, typing) =>
       chat

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cidSchema, gifRefSchema } from '../http/validate';
+import { cidSchema, gifRefSchema, messageIdSchema } from '../http/validate';
 import { LIMITS } from '../limits';
 import { isReservedName } from '../lib/names';
 
@@ -17,7 +17,11 @@ const text = z
   .transform((s) => s.trim())
   .pipe(z.string().min(LIMITS.chat.min, 'text_required').max(LIMITS.chat.max, 'text_too_long'));
 
-export const chatSchema = z.object({ chat: text, cid: cidSchema.optional() });
+export const chatSchema = z.object({
+  chat: text,
+  cid: cidSchema.optional(),
+  replyTo: messageIdSchema.optional(),
+});
 
 export const nickSchema = z
   .string('field_invalid')

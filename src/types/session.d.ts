@@ -9,5 +9,7 @@ declare module 'express-session' {
     unlocked?: string[];
     /** One-shot notice shown on the next lobby render. */
     flash?: import('../errors').ErrorBody;
+    /** People (pids) whose messages this session hides, with a "show" toggle. */
+    ignored?: string[];
   }
 }

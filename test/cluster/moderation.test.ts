@@ -62,3 +62,35 @@ test('lock, mute and slow mode set on one process hold on the other', async () =
     error: { code: 'room_locked' },
   });
 });
+
+test('reactions, edits, deletions and reports reach tabs on the other process, counted once', async () => {
+  const aliceVisitor = await a.visitor();
+  const room = await aliceVisitor.createRoom({ title: 'talk across' });
+  const alice = await enter(room, a, aliceVisitor);
+  const bobVisitor = await b.visitor();
+  const bob = await enter(room, b, bobVisitor);
+  const bobOnA = await enter(room, a, bobVisitor);
+  const said = await ask<{ _id: string; seq: number }>(alice.tab, 'chat', { chat: 'across' });
+  const id = said.data!._id;
+
+  // The same person reacting through both processes at once: one reaction.
+  const heard = next<{ reactions: Record<string, string[]> }>(alice.tab, 'react');
+  const both = await Promise.all([
+    ask(bob.tab, 'react', { _id: id, emoji: '🎉' }),
+    ask(bobOnA.tab, 'react', { _id: id, emoji: '🎉' }),
+  ]);
+  expect(both.filter((r) => r.ok)).toHaveLength(1);
+  expect((await heard).reactions).toEqual({ '🎉': [bob.pid] });
+
+  const edited = next<{ chat?: string }>(bob.tab, 'edit');
+  await ask(alice.tab, 'edit', { _id: id, chat: 'across, edited' });
+  expect((await edited).chat).toBe('across, edited');
+
+  const queue = next<unknown[]>(alice.tab, 'reports');
+  expect(await ask(bob.tab, 'report', { _id: id })).toMatchObject({ ok: true });
+  expect(await queue).toHaveLength(1);
+
+  const deleted = next<{ deleted?: boolean }>(bob.tab, 'delete');
+  await ask(alice.tab, 'delete', { _id: id });
+  expect((await deleted).deleted).toBe(true);
+});

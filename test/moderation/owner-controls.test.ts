@@ -121,6 +121,12 @@ describe('mute', () => {
       data: { muted: [guest.pid] },
     });
     expect((await told).muted).toEqual([guest.pid]);
+    const stored = await owner.v.agent
+      .post(`/room/${room}/gif`)
+      .set('x-csrf-token', owner.v.csrf)
+      .attach('gif', GIF_BYTES, 'b.gif')
+      .expect(201);
+    const name = String(stored.body.gif);
     const before = await messagesIn(room);
 
     expect(await ask(guest.socket, 'chat', { chat: 'hello?' })).toMatchObject({
@@ -143,6 +149,16 @@ describe('mute', () => {
       .attach('gif', GIF_BYTES, 'a.gif');
     expect(gif.status).toBe(403);
     expect(gif.body.error.code).toBe('muted');
+    // Nor a GIF already sent in the room, by name, over the socket or HTTP.
+    expect(await ask(guest.socket, 'gif', { name })).toMatchObject({
+      ok: false,
+      error: { code: 'muted' },
+    });
+    const resent = await guest.v.agent
+      .post(`/room/${room}/gif`)
+      .set('x-csrf-token', guest.v.csrf)
+      .send({ gif: name });
+    expect(resent.status).toBe(403);
     expect(await messagesIn(room)).toBe(before);
 
     // Still reads: the owner's message reaches them.

@@ -15,6 +15,7 @@ export function createAttention({ scroller, list }) {
   const baseTitle = document.title;
   const plural = new Intl.PluralRules(lang);
   let unread = 0; // arrived while the tab was hidden
+  let mentions = 0; // of those, the ones mentioning the reader (mentions.js)
   let fresh = 0; // arrived below the reader's view
   let unseenRun = false; // the divider marks the first of a run of unseen messages
   let stick = true; // the reader is at the bottom: follow new messages
@@ -25,7 +26,8 @@ export function createAttention({ scroller, list }) {
   const atBottom = () => distance() < NEAR_BOTTOM;
   const hidden = () => document.visibilityState === 'hidden';
   const setTitle = () => {
-    document.title = unread > 0 ? `(${unread}) ${baseTitle}` : baseTitle;
+    const mentioned = mentions > 0 ? `(@${mentions}) ` : '';
+    document.title = unread > 0 ? `${mentioned}(${unread}) ${baseTitle}` : baseTitle;
   };
 
   function updateJump() {
@@ -84,6 +86,7 @@ export function createAttention({ scroller, list }) {
       unseenRun = false;
     } else {
       unread = 0;
+      mentions = 0;
       setTitle();
     }
   });
@@ -104,6 +107,7 @@ export function createAttention({ scroller, list }) {
       }
       if (news && hidden()) {
         unread += 1;
+        if (item.classList.contains('is-mention')) mentions += 1;
         setTitle();
       }
       if (mine || following) scrollToBottom();

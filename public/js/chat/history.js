@@ -16,11 +16,16 @@ export function wireHistory({ room, scroller, list, messages }) {
   const start = byId('history-start');
   const label = older.textContent?.trim() ?? '';
   let loading = false;
+  /** @type {Promise<boolean> | null} the page on its way, which a second caller waits for too */
+  let pending = null;
 
-  async function loadOlder() {
+  /** Loads the page before the oldest shown; resolves whether one came. */
+  const loadOlder = () => (pending ??= loadPage().finally(() => (pending = null)));
+
+  async function loadPage() {
     const first = messages.firstSeq();
     const anchor = first === undefined ? undefined : messages.item(first);
-    if (loading || older.hidden || first === undefined || !anchor) return;
+    if (loading || older.hidden || first === undefined || !anchor) return false;
     loading = true;
     older.disabled = true;
     older.textContent = t('loading');
@@ -32,7 +37,7 @@ export function wireHistory({ room, scroller, list, messages }) {
     loading = false;
     if (!reply.ok) {
       older.textContent = t('loadFailed');
-      return;
+      return false;
     }
     const anchorTop = anchor.getBoundingClientRect().top;
     // Older history is not news: keep the screen reader's log quiet while it goes in.
@@ -43,6 +48,7 @@ export function wireHistory({ room, scroller, list, messages }) {
     start.hidden = reply.data.more;
     scroller.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
     requestAnimationFrame(() => list.setAttribute('aria-live', 'polite'));
+    return true;
   }
 
   older.addEventListener('click', () => void loadOlder());
@@ -54,5 +60,5 @@ export function wireHistory({ room, scroller, list, messages }) {
     root: scroller,
     rootMargin: '200px 0px 0px 0px',
   }).observe(older);
-  return { more };
+  return { more, loadOlder };
 }

@@ -4,7 +4,11 @@
 import { io } from '/socket.io/socket.io.esm.min.js';
 import { byId } from '../lib/dom.js';
 import { createComposer } from './composer.js';
+import { createConversation } from './conversation.js';
+import { createIgnore } from './ignore.js';
+import { markMentions, mentionArrived, mentionName, wireMentionSound } from './mentions.js';
 import { createModeration } from './moderation.js';
+import { createReports } from './reports.js';
 import { watchGifs } from './gifs.js';
 import { createOutbox } from './outbox.js';
 import { createPanel } from './panel.js';
@@ -28,7 +32,15 @@ const me = {
 const socket = io('/chat');
 watchGifs(byId('scroller'));
 
+mentionName(() => me.nick);
 const moderation = createModeration({ socket, me: () => me.pid, onChange: () => people.refresh() });
+const reports = createReports({ socket });
+const ignore = createIgnore({
+  socket,
+  list: byId('messages'),
+  initial: (app.dataset.ignored ?? '').split(' ').filter(Boolean),
+  onChange: () => people.refresh(),
+});
 const people = createPeople({
   socket,
   me: () => me.pid,
@@ -37,9 +49,12 @@ const people = createPeople({
   onOwner: (owner) => {
     byId('owner-tools').hidden = !owner;
     moderation.setOwner(owner);
+    if (owner) void reports.load();
   },
   isMuted: moderation.isMuted,
   onMute: (pid) => void moderation.toggleMute(pid),
+  isIgnored: ignore.isIgnored,
+  onIgnore: (pid) => void ignore.toggle(pid),
 });
 moderation.setOwner(app.dataset.owner === 'true');
 const timeline = createTimeline({ room, me: () => me.pid, nameOf: people.nameOf });
@@ -50,23 +65,31 @@ const connection = stayInRoom({
   onJoined(data, after) {
     if (data.truncated) timeline.skipAfter(after);
     Object.assign(me, { pid: data.pid, user: data.user, nick: data.nick });
+    markMentions(byId('messages'));
     people.load(data);
     moderation.load(data.settings);
     timeline.refreshWhispers();
   },
   onMessage(message) {
     timeline.show(message);
+    mentionArrived(message, me.pid);
     if (message.pid) people.stoppedTyping(message.pid);
   },
 });
+const conversation = createConversation({ socket, room, me: () => me.pid, timeline });
 const outbox = createOutbox({
   socket,
   room,
   isJoined: connection.isJoined,
   me: () => me,
   timeline,
+  replyTo: conversation.takeReply,
+  // Slow mode counted by the server (another tab sent first): the composer counts down its time.
+  onRefused: (error) => {
+    if (error.code === 'slow_mode') moderation.wait(Number(error.params?.seconds) || 0);
+  },
 });
-const panel = createPanel({ room, socket, me });
+const panel = createPanel({ room, socket, me, onNick: () => markMentions(byId('messages')) });
 const composer = createComposer({
   socket,
   send: outbox.send,
@@ -74,5 +97,6 @@ const composer = createComposer({
   onWhisperStart: () => panel.closeSidebar(false),
   mayPost: moderation.mayPost,
 });
+wireMentionSound(byId('mention-sound', HTMLInputElement));
 wireUploads({ room, dropZone: byId('main'), onSent: timeline.show });
 createPicker({ socket, room, isJoined: connection.isJoined, onSent: timeline.show });

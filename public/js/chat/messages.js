@@ -118,6 +118,21 @@ export function createMessageList({ list, me, nameOf }) {
       }
       regroup(list.firstElementChild);
     },
+    /**
+     * A saved message changed (edited, deleted): its element is drawn again in place.
+     * @param {ChatMessage} m
+     */
+    replace(m) {
+      const old = bySeq.get(m.seq);
+      if (!old) return null;
+      const item = renderMessage(m, me());
+      labelWhisper(item);
+      item.classList.toggle('cont', old.classList.contains('cont'));
+      old.replaceWith(item);
+      bySeq.set(m.seq, item);
+      item.querySelectorAll('.gif-box').forEach(hydrate);
+      return item;
+    },
     /** @param {number} seq */
     item: (seq) => bySeq.get(seq),
     firstSeq: () => (bySeq.size ? Math.min(...bySeq.keys()) : undefined),

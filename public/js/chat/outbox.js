@@ -17,14 +17,20 @@ import { showDraftState } from './render.js';
 /**
  * @param {{ socket: import('../types').ChatSocket, room: string, isJoined: () => boolean,
  *   me: () => { pid: string, user: string, nick?: string },
- *   timeline: { show(m: ChatMessage): void, showDraft(d: Draft): HTMLElement } }} options
+ *   timeline: { show(m: ChatMessage): void, showDraft(d: Draft): HTMLElement },
+ *   replyTo?: () => import('../types').ReplyRef | undefined,
+ *   onRefused?: (error: import('../types').ErrorPayload) => void }} options
  */
-export function createOutbox({ socket, room, isJoined, me, timeline }) {
+export function createOutbox(options) {
+  const { socket, room, isJoined, me, timeline } = options;
+  const { replyTo = () => undefined, onRefused = () => undefined } = options;
   const url = `/room/${encodeURIComponent(room)}/chat`;
 
   /** @param {Draft} draft */
-  const attempt = ({ chat = '', cid }) =>
-    isJoined() ? ack(socket, 'chat', { chat, cid }) : request(url, { json: { chat, cid } });
+  const attempt = ({ chat = '', cid, replyTo: quote }) => {
+    const payload = quote ? { chat, cid, replyTo: quote._id } : { chat, cid };
+    return isJoined() ? ack(socket, 'chat', payload) : request(url, { json: payload });
+  };
 
   /** @param {Draft} draft @param {HTMLElement} item */
   async function deliver(draft, item) {
@@ -35,7 +41,9 @@ export function createOutbox({ socket, room, isJoined, me, timeline }) {
     if (reply.ok) return timeline.show({ ...reply.data, cid: draft.cid });
     if (!item.isConnected) return;
     showDraftState(item, 'failed');
-    if (!reply.unanswered) showError(t('sendFailed', { reason: errorText(reply.error) }));
+    if (reply.unanswered) return;
+    showError(t('sendFailed', { reason: errorText(reply.error) }));
+    onRefused(reply.error);
   }
 
   return {
@@ -49,6 +57,7 @@ export function createOutbox({ socket, room, isJoined, me, timeline }) {
         nick,
         chat: text,
         createdAt: new Date().toISOString(),
+        replyTo: replyTo(),
       };
       const item = timeline.showDraft(draft);
       find(item, '.msg-retry').addEventListener('click', () => void deliver(draft, item));

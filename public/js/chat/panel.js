@@ -11,9 +11,10 @@ import { endRoom } from './ending.js';
 import { onModeChange, playbackMode, reducedMotion, setMode } from './playback.js';
 
 /**
- * @param {{ socket: import('../types').ChatSocket, me: { nick?: string } }} options
+ * @param {{ socket: import('../types').ChatSocket, me: { nick?: string },
+ *   onNick?: () => void }} options
  */
-function wireNickname({ socket, me }) {
+function wireNickname({ socket, me, onNick }) {
   const input = byId('nick', HTMLInputElement);
   const status = byId('nick-status');
   /** @param {string} text */
@@ -31,6 +32,7 @@ function wireNickname({ socket, me }) {
     const reply = await ack(socket, 'nick', nick);
     if (!reply.ok) return refuse(errorText(reply.error));
     me.nick = reply.data.nick || nick;
+    onNick?.();
     input.value = me.nick;
     input.removeAttribute('aria-invalid');
     const saved = t('nickSaved', { nick: me.nick });
@@ -91,10 +93,11 @@ function wireDelete(room) {
 }
 
 /**
- * @param {{ room: string, socket: import('../types').ChatSocket, me: { nick?: string } }} options
+ * @param {{ room: string, socket: import('../types').ChatSocket, me: { nick?: string },
+ *   onNick?: () => void }} options
  */
-export function createPanel({ room, socket, me }) {
-  wireNickname({ socket, me });
+export function createPanel({ room, socket, me, onNick }) {
+  wireNickname({ socket, me, onNick });
   wirePlayback();
   wireDelete(room);
   return { closeSidebar: wireDrawer() };

@@ -19,9 +19,12 @@ const nameOf = (/** @type {Participant} */ p) => p.nick || p.user;
 /**
  * @param {{ socket: import('../types').ChatSocket, me: () => string, ownerAtLoad: boolean,
  *   onWhisper: (person: Participant) => void, onOwner: (isOwner: boolean) => void,
- *   isMuted: (pid: string) => boolean, onMute: (pid: string) => void }} options
+ *   isMuted: (pid: string) => boolean, onMute: (pid: string) => void,
+ *   isIgnored: (pid: string) => boolean, onIgnore: (pid: string) => void }} options
  */
-export function createPeople({ socket, me, ownerAtLoad, onWhisper, onOwner, isMuted, onMute }) {
+export function createPeople(options) {
+  const { socket, me, ownerAtLoad, onWhisper, onOwner, isMuted, onMute } = options;
+  const { isIgnored, onIgnore } = options;
   const list = byId('people');
   const template = byId('person-template', HTMLTemplateElement);
   const typingLine = byId('typing');
@@ -44,12 +47,19 @@ export function createPeople({ socket, me, ownerAtLoad, onWhisper, onOwner, isMu
     fillChip(find(item, '.chip'), p.user, name);
     keepPart(item, '.you-tag', self);
     keepPart(item, '.owner-badge', p.owner);
-    keepPart(item, '.muted-tag', isMuted(p.pid));
+    keepPart(item, '.muted-tag:not(.ignored-tag)', isMuted(p.pid));
+    keepPart(item, '.ignored-tag', isIgnored(p.pid));
     if (!keepPart(item, '.person-actions', !self)) return item;
     const mute = keepPart(item, '[data-action="mute"]', iAmOwner());
     mute?.setAttribute('aria-label', t(isMuted(p.pid) ? 'unmuteLabel' : 'muteLabel', { name }));
     mute?.setAttribute('aria-pressed', String(isMuted(p.pid)));
     find(item, '[data-action="whisper"]').setAttribute('aria-label', t('whisperTo', { name }));
+    const ignore = find(item, '[data-action="ignore"]');
+    ignore.setAttribute(
+      'aria-label',
+      t(isIgnored(p.pid) ? 'unignoreLabel' : 'ignoreLabel', { name }),
+    );
+    ignore.setAttribute('aria-pressed', String(isIgnored(p.pid)));
     const handover = keepPart(item, '[data-action="handover"]', iAmOwner());
     handover?.setAttribute('aria-label', t('handoverLabel', { name }));
     const kick = keepPart(item, '[data-action="kick"]', iAmOwner());
@@ -101,6 +111,7 @@ export function createPeople({ socket, me, ownerAtLoad, onWhisper, onOwner, isMu
     const kind = button.getAttribute('data-action');
     if (kind === 'whisper') return onWhisper(person);
     if (kind === 'mute') return onMute(person.pid);
+    if (kind === 'ignore') return onIgnore(person.pid);
     if (kind !== 'kick' && kind !== 'handover') return;
     const question = t(kind === 'kick' ? 'kickConfirm' : 'handoverConfirm', {
       name: nameOf(person),

@@ -5,6 +5,7 @@
 import { byId, cloneFrom, fillChip, find, keepPart } from '../lib/dom.js';
 import { systemText, t } from '../lib/i18n.js';
 import { formatTimes } from '../lib/time.js';
+import { fillParts } from './message-parts.js';
 import { fillGifParts } from './player.js';
 
 /** @typedef {import('../types').ChatMessage} ChatMessage */
@@ -55,6 +56,7 @@ function bubble(m, me) {
   }
   fillGifParts(item, m, m.nick || m.user);
   keepPart(item, '.msg-status', !('seq' in m));
+  fillParts(item, m, mine, me);
   setTime(item, m.createdAt);
   return item;
 }

@@ -43,6 +43,25 @@ export function createTimeline({ room, me, nameOf }) {
       messages.forgetThrough(seq);
       history.more();
     },
+    /** A saved message changed (edited, deleted). @param {ChatMessage} m */
+    replace: (m) => messages.replace(m),
+    /** @param {number} seq */
+    item: (seq) => messages.item(seq),
+    /**
+     * Scrolls to message `seq`, loading older pages until it is shown; false when it cannot be.
+     * @param {number} seq
+     */
+    async reveal(seq) {
+      let item = messages.item(seq);
+      while (!item && (messages.firstSeq() ?? 0) > seq && (await history.loadOlder()))
+        item = messages.item(seq);
+      if (!item) return false;
+      const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+      item.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
+      item.classList.add('is-target');
+      setTimeout(() => item.classList.remove('is-target'), 2000);
+      return true;
+    },
     lastSeq: messages.lastSeq,
     refreshWhispers: messages.refreshWhispers,
   };
