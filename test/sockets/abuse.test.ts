@@ -93,14 +93,10 @@ test('joins are limited, and each replays at most the newest REPLAY_MAX messages
   const owner = await h.visitor();
   const room = await owner.createRoom({ title: 'history', max: 100 });
   const alice = await enter(room, owner);
-  await Message.insertMany(
-    Array.from({ length: 300 }, (_, i) => ({
-      room,
-      seq: 1000 + i,
-      user: '#123456',
-      chat: `old ${i}`,
-    })),
-  );
+  // Written by the process serving the site, as every message of a lone process is (its window of
+  // newest messages knows them; a write behind its back is not a case a lone process has).
+  let top = 0;
+  for (let i = 0; i < 300; i++) top = (await h.chat.system(room, 'joined', `old ${i}`)).seq;
   const reader = await h.visitor();
   const tab = await reader.socket();
   const replayed: ChatMessage[] = [];
@@ -114,7 +110,7 @@ test('joins are limited, and each replays at most the newest REPLAY_MAX messages
   // The newest 25 (and the join line), once per accepted join: 20 × 300 before.
   expect(replayed.length).toBeLessThanOrEqual(4 * 26);
   expect(replayed.slice(0, 25).map((m) => m.seq)).toEqual(
-    Array.from({ length: 25 }, (_, i) => 1275 + i),
+    Array.from({ length: 25 }, (_, i) => top - 24 + i),
   );
   alice.tab.disconnect();
 });
