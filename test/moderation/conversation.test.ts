@@ -1,4 +1,3 @@
-import type { Socket } from 'socket.io-client';
 import { Deletion } from '../../src/models/deletion.model';
 import { Message } from '../../src/models/message.model';
 import { Reaction } from '../../src/models/reaction.model';
@@ -11,6 +10,8 @@ import {
   type ChatMessage,
   type Harness,
   type Visitor,
+  member,
+  type Member,
 } from '../support/harness';
 
 let h: Harness;
@@ -19,19 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface Member {
-  v: Visitor;
-  socket: Socket;
-  pid: string;
-}
-
-async function enter(room: string, v?: Visitor): Promise<Member> {
-  v ??= await h.visitor();
-  const socket = await v.socket();
-  const res = await ask<{ pid: string }>(socket, 'join', { room });
-  if (!res.ok) throw new Error(`join refused: ${res.error?.code}`);
-  return { v, socket, pid: res.data!.pid };
-}
+const enter = (room: string, v?: Visitor) => member(h, room, v);
 
 async function newRoom() {
   const ownerVisitor = await h.visitor();

@@ -1,6 +1,5 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
-import type { Socket } from 'socket.io-client';
 import { createApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { Message } from '../../src/models/message.model';
@@ -14,6 +13,7 @@ import {
   startHarness,
   type Harness,
   type Visitor,
+  member,
 } from '../support/harness';
 
 let h: Harness;
@@ -22,19 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface Member {
-  v: Visitor;
-  socket: Socket;
-  pid: string;
-  settings?: RoomSettings;
-}
-
-async function enter(room: string, v?: Visitor): Promise<Member> {
-  v ??= await h.visitor();
-  const socket = await v.socket();
-  const res = await ask<{ pid: string; settings: RoomSettings }>(socket, 'join', { room });
-  if (!res.ok) throw new Error(`join refused: ${res.error?.code}`);
-  return { v, socket, pid: res.data!.pid, settings: res.data!.settings };
+async function enter(room: string, v?: Visitor) {
+  const m = await member<{ pid: string; settings: RoomSettings }>(h, room, v);
+  return { ...m, settings: m.joined.settings };
 }
 
 async function newRoom(title = 'moderated') {

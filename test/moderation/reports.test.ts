@@ -1,4 +1,3 @@
-import type { Socket } from 'socket.io-client';
 import { Message } from '../../src/models/message.model';
 import { Report } from '../../src/models/report.model';
 import type { BlurUpdate, ReportItem } from '../../src/services/types';
@@ -10,6 +9,8 @@ import {
   type ChatMessage,
   type Harness,
   type Visitor,
+  member,
+  type Member,
 } from '../support/harness';
 
 let h: Harness;
@@ -18,19 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface Member {
-  v: Visitor;
-  socket: Socket;
-  pid: string;
-}
-
-async function enter(room: string, v?: Visitor): Promise<Member> {
-  v ??= await h.visitor();
-  const socket = await v.socket();
-  const res = await ask<{ pid: string }>(socket, 'join', { room });
-  if (!res.ok) throw new Error(`join refused: ${res.error?.code}`);
-  return { v, socket, pid: res.data!.pid };
-}
+const enter = (room: string, v?: Visitor) => member(h, room, v);
 
 async function newRoom() {
   const ownerVisitor = await h.visitor();

@@ -189,6 +189,28 @@ export function ask<T = unknown>(
   );
 }
 
+/** A person in a room: a visitor (new unless given) with a socket that joined `room`. */
+export interface Member<J = { pid: string }> {
+  v: Visitor;
+  socket: Socket;
+  pid: string;
+  /** The join's acknowledgement. */
+  joined: J;
+}
+
+/** Joins `room` with a new socket of `v` (a new visitor unless given); throws if refused. */
+export async function member<J extends { pid: string } = { pid: string }>(
+  h: Pick<Harness, 'visitor'>,
+  room: string,
+  v?: Visitor,
+): Promise<Member<J>> {
+  v ??= await h.visitor();
+  const socket = await v.socket();
+  const res = await ask<J>(socket, 'join', { room });
+  if (!res.ok) throw new Error(`join refused: ${res.error?.code}`);
+  return { v, socket, pid: res.data!.pid, joined: res.data! };
+}
+
 /** Polls a condition driven by timers the test cannot await directly (grace periods). */
 export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
