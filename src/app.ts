@@ -17,6 +17,7 @@ import { incomingExpiry } from './http/upload';
 import { securityHeaders } from './http/security';
 import { createSessions, SESSION_COOKIE } from './http/session';
 import { databaseHealth } from './db/health';
+import { Drain, within } from './http/drain';
 import { Sweeper } from './services/sweeper';
 import { i18n } from './i18n';
 import type { Redis } from './lib/redis';
@@ -80,7 +81,10 @@ export interface GifChat {
    * every closed tab's grace period over and its leave done.
    */
   settled(): Promise<void>;
-  /** Stops timers and closes sockets and the HTTP server (not the database or Redis). */
+  /**
+   * Drains (stops accepting, tells the tabs `restarting`, lets requests under way finish within
+   * DRAIN_MS), then stops timers and closes sockets and the HTTP server (not the database or Redis).
+   */
   close(): Promise<void>;
 }
 
@@ -183,6 +187,18 @@ export function createApp({
     logger,
   });
 
+  const drain = new Drain({
+    server,
+    drainMs: config.DRAIN_MS,
+    logger,
+    announce: (retryAfter) => {
+      // This process's tabs only: with the Redis adapter a plain emit would reach every process's.
+      lobby.local.emit('restarting', { retryAfter });
+      chatNsp.local.emit('restarting', { retryAfter });
+    },
+    settled: () => chatHandlers.settled(),
+  });
+
   const health = databaseHealth(connection);
   const retention = config.RETENTION_DAYS > 0 ? [gifs.retention(config.RETENTION_DAYS, chat)] : [];
   const sweeper = new Sweeper(
@@ -213,6 +229,8 @@ export function createApp({
   app.use(compression());
   app.use(cookieParser());
   app.use(i18n());
+  // Counts requests under way; while the process drains, answers 503 `restarting` (in the language).
+  app.use(drain.gate);
   app.use(assets(path.join(ROOT, 'public'), config));
   app.use(publicFiles(path.join(ROOT, 'public')));
   const lobbyPage = lobbyController({ rooms: rooms.rooms });
@@ -273,13 +291,22 @@ export function createApp({
       await rooms.settled();
     },
     close: async () => {
-      // Sockets first, so their disconnects land before the services stop their timers.
-      await io.close();
+      // No new connections or requests; the tabs are told; what is under way finishes (DRAIN_MS).
+      await drain.begin();
+      // Before the sockets close: tabs dropped by a restart are not people leaving (README,
+      // "Restarts"). Their seats stay; reconnecting to any process takes them back silently.
+      // Leaves and sweeps already under way finish (their system lines are saved).
+      await rooms.close();
       await sweeper.close();
+      // The point of no return: saves are refused from here on (clients send them again after
+      // reconnecting), and those begun are waited for.
+      await chat.refuseSaves(drain.retryAfter);
+      // No disconnect packet: browsers' Socket.IO reconnects by itself, to a running process.
+      await io.close();
+      await within(config.DRAIN_MS, chatHandlers.settled());
       chat.close();
       await gifs.close();
-      await rooms.close();
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await drain.end();
     },
   };
 }

@@ -35,6 +35,11 @@ const schema = z.object({
   /** A seat taken by a page load but never backed by a live tab is released after this. */
   SEAT_TTL_MS: int(10_000, 1_000),
   SWEEP_INTERVAL_MS: int(5_000, 100),
+  /**
+   * On SIGTERM, the longest a process waits for the requests and socket events under way before it
+   * closes (the whole shutdown is forced after 3 × this + 5 s).
+   */
+  DRAIN_MS: int(5_000).pipe(z.number().max(120_000)),
   /** "X is typing…" clears itself after this much silence. */
   TYPING_TIMEOUT_MS: int(5_000, 100),
   PASSWORD_ATTEMPTS_PER_MINUTE: int(10, 1),

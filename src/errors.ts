@@ -107,6 +107,13 @@ export class DatabaseUnavailable extends AppError {
   }
 }
 
+/** This process is shutting down (a restart, a deploy): try again in a moment, maybe elsewhere. */
+export class Restarting extends AppError {
+  constructor(seconds: number) {
+    super('restarting', 503, { seconds });
+  }
+}
+
 // Driver errors that mean "the database cannot be reached now", not "this request is wrong".
 const UNREACHABLE = new Set([
   'MongoServerSelectionError',

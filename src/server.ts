@@ -25,12 +25,23 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
-    await gifchat.close();
-    await redis?.quit();
+    // The drain waits at most DRAIN_MS twice (requests, then connections): past this, something
+    // hangs, and the process goes anyway, saying so by its exit code.
+    const capMs = 3 * config.DRAIN_MS + 5_000;
+    const force = setTimeout(() => {
+      logger.error(`${signal}: not closed after ${capMs} ms, exiting`);
+      process.exit(1);
+    }, capMs).unref();
+    let code = 0;
+    await gifchat.close().catch((err: unknown) => {
+      logger.error(`${signal}: closing failed`, { err: String(err) });
+      code = 1;
+    });
+    // Last: the drain's requests and leaves still use them.
+    await redis?.quit().catch(() => undefined);
     await db.close();
     clearTimeout(force);
-    process.exit(0);
+    process.exit(code);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

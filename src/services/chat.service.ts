@@ -5,6 +5,7 @@ import {
   type MessageDoc,
   type SystemKind,
 } from '../models/message.model';
+import { Restarting } from '../errors';
 import { KeyedLock } from '../lib/keyed-lock';
 import { isDuplicateKey } from '../lib/mongo';
 import type { Person } from '../lib/identity';
@@ -105,6 +106,9 @@ export class ChatService {
   private readonly writers = new KeyedLock();
   private readonly typists = new Map<string, NodeJS.Timeout>();
   private readonly recent: RecentMessages;
+  /** Saves under way (a shutdown waits for them), and the refusal once it has begun. */
+  private readonly saving = new Set<Promise<Inserted>>();
+  private refusal?: Restarting;
 
   constructor(private readonly deps: ChatDependencies) {
     this.recent = new RecentMessages({
@@ -176,6 +180,16 @@ export class ChatService {
   /** A saved message changed (edited, deleted): the newest messages kept in memory follow. */
   changed(message: ChatMessage): void {
     this.recent.replace(message);
+  }
+
+  /**
+   * A shutdown's point of no return: every save from now on is refused (503 `restarting`; clients
+   * send it again, with the same client id, once reconnected), so none is begun that the closing
+   * database could cut. Resolves once the saves already begun are done.
+   */
+  async refuseSaves(retryAfter: number): Promise<void> {
+    this.refusal = new Restarting(retryAfter);
+    await Promise.allSettled([...this.saving]);
   }
 
   close(): void {
@@ -273,8 +287,13 @@ export class ChatService {
   }
 
   private insert(room: RoomId, draft: Draft): Promise<Inserted> {
+    if (this.refusal) return Promise.reject(this.refusal);
     // Serialise writers of one room in this process so they do not collide with each other.
-    return this.writers.run(room, () => this.insertWithSeq(room, draft));
+    const saving = this.writers.run(room, () => this.insertWithSeq(room, draft));
+    this.saving.add(saving);
+    const done = () => void this.saving.delete(saving);
+    saving.then(done, done);
+    return saving;
   }
 
   private async insertWithSeq(room: RoomId, draft: Draft): Promise<Inserted> {

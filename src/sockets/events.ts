@@ -15,12 +15,20 @@ import type {
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export type Ack<T> = (result: Result<T>) => void;
 
+/** Sent to every tab of a process that is shutting down: about when to expect it back. */
+export interface Restarting {
+  /** Seconds, roughly: Socket.IO reconnects by itself, this is for what the page says. */
+  retryAfter: number;
+}
+
 export interface LobbyServerToClient {
   newRoom: (room: RoomView) => void;
   removeRoom: (roomId: string) => void;
   roomUpdate: (
     room: Pick<RoomView, '_id' | 'size' | 'max' | 'owner' | 'ownerPid' | 'ownerNick' | 'locked'>,
   ) => void;
+  /** This process is shutting down: the connection drops soon and reconnects to a running one. */
+  restarting: (info: Restarting) => void;
 }
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface LobbyClientToServer {}
@@ -58,6 +66,11 @@ export interface ChatServerToClient {
   /** To the owner's tabs: the report queue, whenever it changes. */
   reports: (items: ReportItem[]) => void;
   blur: (update: BlurUpdate) => void;
+  /**
+   * This process is shutting down (a restart, a deploy): the socket drops soon and Socket.IO
+   * reconnects, to a running process; the tab's rejoin then replays what it missed.
+   */
+  restarting: (info: Restarting) => void;
 }
 
 export interface ChatClientToServer {
