@@ -14,6 +14,7 @@ import { createOutbox } from './outbox.js';
 import { createPanel } from './panel.js';
 import { createPeople } from './people.js';
 import { createPicker } from './picker.js';
+import { watchRestarts } from './restart.js';
 import { stayInRoom } from './room.js';
 import { createTimeline } from './timeline.js';
 import { wireUploads } from './upload.js';
@@ -76,6 +77,7 @@ const connection = stayInRoom({
     if (message.pid) people.stoppedTyping(message.pid);
   },
 });
+watchRestarts({ socket });
 const conversation = createConversation({ socket, room, me: () => me.pid, timeline });
 const outbox = createOutbox({
   socket,

@@ -41,9 +41,18 @@ export function ack(socket, event, payload, ms = ACK_TIMEOUT_MS) {
   const emitter = /** @type {{ emit(event: E, payload: Payloads[E],
     ack: (err: Error | null, reply?: Reply<Answers[E]>) => void): void }} */ (socket.timeout(ms));
   return new Promise((resolve) =>
-    emitter.emit(event, payload, (err, reply) => resolve(err || !reply ? unanswered() : reply)),
+    emitter.emit(event, payload, (err, reply) =>
+      resolve(err || !reply || restarting(reply) ? unanswered() : reply),
+    ),
   );
 }
+
+/**
+ * A process shutting down refused what it could no longer finish: like no answer, it goes again
+ * (to the process the tab reconnects to), as a 503 over HTTP does.
+ * @param {Reply<unknown>} reply
+ */
+const restarting = (reply) => !reply.ok && reply.error.code === 'restarting';
 
 /**
  * The Reply of an HTTP response: its JSON when 2xx, the `error` of its body when 4xx.
