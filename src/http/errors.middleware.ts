@@ -9,8 +9,8 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound(
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     const error = toAppError(err);
-    // A full transcoding queue is the server protecting itself, not a fault.
-    if (error.status >= 500 && error.code !== 'media_busy') {
+    // A full transcoding queue, or a process draining for a restart, is not a fault.
+    if (error.status >= 500 && error.code !== 'media_busy' && error.code !== 'restarting') {
       logger.error('request failed', {
         method: req.method,
         path: req.path,
@@ -18,7 +18,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       });
     }
     if (res.headersSent) return next(err);
-    // A busy server (the transcoding queue) says when to come back.
+    // A busy server (the transcoding queue) or a draining one says when to come back.
     if (error.status === 503 && typeof error.params.seconds === 'number')
       res.set('Retry-After', String(error.params.seconds));
     if (wantsJson(req)) {

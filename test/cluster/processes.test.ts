@@ -2,55 +2,15 @@
  * Two real server processes (src/server.ts) behind one site. Needs a real Redis (TEST_REDIS_URL,
  * default redis://127.0.0.1:6379; .ci/run checks that it answers) besides the test database.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TEST_REDIS_URL } from '../support/cluster';
 import { ask, clients, next, type ChatMessage, type RoomView } from '../support/harness';
+import { serve, type ServerProcess as Server } from '../support/processes';
 
 jest.setTimeout(60_000);
-
-const ROOT = path.resolve(__dirname, '..', '..');
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `src/server.ts` in its own process; resolves once it listens. */
-function serve(env: Record<string, string>): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', 'src/server.ts'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 45 s:\n${output}`)), 45_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const port = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
-      if (!port) return;
-      clearTimeout(timer);
-      resolve({ child, url: `http://127.0.0.1:${port}`, output: () => output, exited });
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${output}`));
-    });
-  });
-}
 
 let dirs: string[] = [];
 let env: Record<string, string>;
