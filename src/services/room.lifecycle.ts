@@ -42,6 +42,14 @@ export class RoomLifecycle {
     }
   };
 
+  /**
+   * Marks the seats of this process's live tabs as seen now. Closing does so last: the tabs of a
+   * restart then have a whole SEAT_TTL_MS to come back (to any process) before their seats lapse.
+   */
+  async heartbeat(): Promise<void> {
+    await touchSeats(this.deps.liveSeats(), new Date());
+  }
+
   /** Stops the timers and waits for a sweep under way, so nothing touches the database afterwards. */
   async close(): Promise<void> {
     this.closed = true;

@@ -108,6 +108,10 @@ export function createRooms({
     },
     settled: () => presence.settled(),
     close: async () => {
+      // Tabs closing with the process are not people leaving: their seats stay, seen as of now.
+      await lifecycle
+        .heartbeat()
+        .catch((err: unknown) => logger.warn('seat heartbeat failed', { err: String(err) }));
       await presence.close();
       await lifecycle.close();
     },
