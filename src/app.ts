@@ -293,8 +293,9 @@ export function createApp({
     close: async () => {
       // No new connections or requests; the tabs are told; what is under way finishes (DRAIN_MS).
       await drain.begin();
-      // Before the sockets close: tabs dropped by a restart are not people leaving (README,
-      // "Restarts"). Their seats stay; reconnecting to any process takes them back silently.
+      // Before the sockets close: tabs dropped by a restart are not people leaving (README, "A
+      // restart is not people leaving"). Their seats stay; reconnecting to any process takes them
+      // back silently.
       // Leaves and sweeps already under way finish (their system lines are saved).
       await rooms.close();
       await sweeper.close();

@@ -25,8 +25,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    // The drain waits at most DRAIN_MS twice (requests, then connections): past this, something
-    // hangs, and the process goes anyway, saying so by its exit code.
+    // Each of the drain's waits (requests, socket events, connections) stops at DRAIN_MS: past
+    // all three and 5 s more, something hangs, and the process goes anyway, saying so by its code.
     const capMs = 3 * config.DRAIN_MS + 5_000;
     const force = setTimeout(() => {
       logger.error(`${signal}: not closed after ${capMs} ms, exiting`);
