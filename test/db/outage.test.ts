@@ -4,7 +4,8 @@ import { createApp, type GifChat } from '../../src/app';
 import { testConfig } from '../../src/config';
 import { CONNECTION_OPTIONS } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
-import { clients, listen, until, type Visitor } from '../support/harness';
+import { clients, listen, type Visitor } from '../support/harness';
+import { eventually } from '../support/wait';
 import { stoppableDatabase, type StoppableDatabase } from '../support/outage';
 
 let db: StoppableDatabase;
@@ -49,7 +50,7 @@ test('a database outage answers 503 everywhere, and everything resumes by itself
   const outageEnds = Date.now() + 10_000;
 
   // Commands fail at once on a closed port; the socket may still look open to the driver.
-  await until(async () => (await request(app.server).get('/healthz')).status === 503, 5_000);
+  await eventually(async () => (await request(app.server).get('/healthz')).status === 503);
   const health = await request(app.server).get('/healthz');
   expect(health.body).toEqual({ status: 'degraded', db: 'down' });
 
@@ -69,8 +70,8 @@ test('a database outage answers 503 everywhere, and everything resumes by itself
   const back = Date.now();
   // Recovery is the driver's heartbeat (1 s) and the probe's cache (1 s) away, not a restart of
   // the app: about 2 s on a quiet machine. The limits here are backstops for a loaded one.
-  await until(async () => (await request(app.server).get('/healthz')).status === 200, 15_000);
-  await until(async () => (await send(alice, room, 'after the outage')).status === 201, 15_000);
+  await eventually(async () => (await request(app.server).get('/healthz')).status === 200);
+  await eventually(async () => (await send(alice, room, 'after the outage')).status === 201);
   acknowledged.push('after the outage');
   expect(Date.now() - back).toBeLessThan(15_000);
 

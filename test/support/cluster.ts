@@ -9,7 +9,8 @@ import { testConfig, type Config } from '../../src/config';
 import { connectRedis, type Redis } from '../../src/lib/redis';
 import { createLogger } from '../../src/logger';
 import { assertAllAcknowledged } from './acknowledged';
-import { clients, freshDatabase, listen, until } from './harness';
+import { clients, freshDatabase, listen } from './harness';
+import { eventually } from './wait';
 
 /** These tests need a real Redis: TEST_REDIS_URL, or the one on 127.0.0.1:6379 (.ci/run checks). */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -81,7 +82,7 @@ export async function clusterReady(nodes: { io: Server; url: string }[]): Promis
     Promise.all(
       nodes.flatMap((n) => ['/room', '/chat'].map((nsp) => n.io.of(nsp).adapter.serverCount())),
     );
-  await until(async () => (await counts()).every((count) => count >= nodes.length), 15_000);
+  await eventually(async () => (await counts()).every((count) => count >= nodes.length));
 
   const probes = nodes.map((node) => clients(node.url));
   const heard = await Promise.all(
@@ -92,9 +93,9 @@ export async function clusterReady(nodes: { io: Server; url: string }[]): Promis
       return from;
     }),
   );
-  await until(() => {
+  await eventually(() => {
     nodes.forEach((node, i) => node.io.of('/room').emit('probe', i));
     return heard.every((from) => from.size === nodes.length);
-  }, 15_000);
+  });
   for (const socket of probes.flatMap((probe) => probe.sockets)) socket.disconnect();
 }
