@@ -8,7 +8,15 @@ import request from 'supertest';
 import { Seat } from '../../src/models/seat.model';
 import type { Participant, RoomView } from '../../src/services/types';
 import { startCluster, type ClusterHarness, type Node } from '../support/cluster';
-import { ask, flashOf, next, type ChatMessage, type Visitor } from '../support/harness';
+import {
+  ask,
+  caughtUp,
+  closeTab,
+  flashOf,
+  next,
+  type ChatMessage,
+  type Visitor,
+} from '../support/harness';
 import { eventually } from '../support/wait';
 
 let c: ClusterHarness;
@@ -21,9 +29,12 @@ beforeAll(async () => {
     MESSAGES_PER_10S: 6,
     // Racers' seats have no tabs: they must outlive the race on a slow machine.
     SEAT_TTL_MS: 600_000,
+    // Sweeps run only when a test runs one: a sweep in a process that still lists a room being
+    // removed would purge it a second time (see the removal test).
+    SWEEP_INTERVAL_MS: 600_000,
   });
   [a, b] = c.nodes as [Node, Node];
-}, 30_000);
+}, 60_000);
 afterAll(() => c.close());
 
 interface Member {
@@ -110,8 +121,10 @@ test('the participant list spans processes; two tabs on two processes make one p
 
   const exits: ChatMessage[] = [];
   host.tab.on('exit', (m: ChatMessage) => exits.push(m));
-  guest.tab.disconnect();
-  await new Promise((r) => setTimeout(r, 600));
+  // Once b has handled the close (its grace period over, its leave done) and what b sent the host
+  // has come through the adapter, there was no exit: the guest still has a tab on a.
+  await closeTab(b, guest.tab);
+  await caughtUp(b, host.tab);
   expect(exits).toHaveLength(0);
   expect(seen().map((p) => p.pid)).toContain(guest.pid);
   expect(b.people.participants(room).map((p) => p.pid)).toContain(guest.pid);
@@ -159,7 +172,8 @@ test('a whisper crosses processes and reaches no one else', async () => {
   });
   expect(ack).toMatchObject({ ok: true, data: { delivered: true } });
   expect((await received).chat).toBe('psst');
-  await new Promise((r) => setTimeout(r, 200));
+  // a sent the whisper; whatever a sent the bystander before this marker has arrived.
+  await caughtUp(a, bystander.tab);
   expect(overheard).toHaveLength(0);
 });
 
@@ -215,9 +229,15 @@ test('an empty room is removed once, whichever process saw the last person leave
   const host = await enter(room, b, owner);
   host.tab.disconnect();
   await eventually(() => removed.includes(`a:${room}`) && removed.includes(`b:${room}`));
-  // Both processes swept; neither repeats the removal.
+  // Both processes swept once they know the room is gone (a hears it through Redis, after the
+  // lobbies may have); neither repeats the removal. The markers come after anything either
+  // process sent the lobbies.
+  await eventually(() => ![a, b].some((n) => n.rooms.list().some((r) => r._id === room)), {
+    what: 'both processes to forget the removed room',
+  });
   await Promise.all([a.sweeper.sweep(), b.sweeper.sweep()]);
-  await new Promise((r) => setTimeout(r, 600));
+  for (const node of [a, b])
+    for (const lobby of [lobbyA, lobbyB]) await caughtUp(node, lobby, '/room');
   expect(removed.filter((e) => e.endsWith(room)).sort()).toEqual([`a:${room}`, `b:${room}`]);
   const late = await (await b.visitor()).agent.get(`/room/${room}`);
   expect(late.status).toBe(303);

@@ -13,7 +13,7 @@ let b: Node;
 beforeAll(async () => {
   c = await startCluster(2);
   [a, b] = c.nodes as [Node, Node];
-}, 30_000);
+}, 60_000);
 afterAll(() => c.close());
 
 async function enter(room: string, node: Node, v?: Visitor): Promise<{ tab: Socket; pid: string }> {

@@ -60,9 +60,12 @@ export async function startCluster(
     close: async () => {
       for (const node of nodes) for (const s of node.sockets) s.disconnect();
       for (const node of nodes) await node.close();
-      // Each adapter's stream reader stops after its current blocking read (at most 1 s).
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
-      await redises[0]?.del(`${config.REDIS_PREFIX}:socket.io`);
+      // Each adapter's stream reader stops after its current blocking read (up to 1 s): an entry
+      // added to the stream ends that read at once (readers skip an entry naming no namespace), so
+      // no reader is left waiting on a stream that is then deleted.
+      const stream = `${config.REDIS_PREFIX}:socket.io`;
+      await redises[0]?.xAdd(stream, '*', { closing: '1' });
+      await redises[0]?.del(stream);
       for (const redis of redises) await redis.quit();
       await mongoose.connection.dropDatabase().catch(() => undefined);
       await mongoose.disconnect();
