@@ -111,7 +111,7 @@ test('a GIF upload shows progress and appears for the other person', async () =>
     buffer: gif,
   });
   await alice.page.locator('#upload').waitFor({ state: 'visible' });
-  await alice.page.locator('#upload').waitFor({ state: 'hidden', timeout: 20_000 });
+  await alice.page.locator('#upload').waitFor({ state: 'hidden' });
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
     latency: 0,

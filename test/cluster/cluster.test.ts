@@ -8,7 +8,16 @@ import request from 'supertest';
 import { Seat } from '../../src/models/seat.model';
 import type { Participant, RoomView } from '../../src/services/types';
 import { startCluster, type ClusterHarness, type Node } from '../support/cluster';
-import { ask, flashOf, next, until, type ChatMessage, type Visitor } from '../support/harness';
+import {
+  ask,
+  caughtUp,
+  closeTab,
+  flashOf,
+  next,
+  type ChatMessage,
+  type Visitor,
+} from '../support/harness';
+import { eventually } from '../support/wait';
 
 let c: ClusterHarness;
 let a: Node;
@@ -20,9 +29,12 @@ beforeAll(async () => {
     MESSAGES_PER_10S: 6,
     // Racers' seats have no tabs: they must outlive the race on a slow machine.
     SEAT_TTL_MS: 600_000,
+    // Sweeps run only when a test runs one: a sweep in a process that still lists a room being
+    // removed would purge it a second time (see the removal test).
+    SWEEP_INTERVAL_MS: 600_000,
   });
   [a, b] = c.nodes as [Node, Node];
-}, 30_000);
+}, 60_000);
 afterAll(() => c.close());
 
 interface Member {
@@ -64,7 +76,7 @@ test('a room made on one process reaches the lobby of the other, and can be ente
   expect((await created)._id).toBe(room);
   const guest = await b.visitor();
   await guest.agent.get(`/room/${room}`).expect(200);
-  await until(() => sizeOn(a, room) === 2 && sizeOn(b, room) === 2);
+  await eventually(() => sizeOn(a, room) === 2 && sizeOn(b, room) === 2);
   const page = await (await b.visitor()).agent.get('/').expect(200);
   expect(page.text).toContain('across');
 });
@@ -91,7 +103,7 @@ test('capacity holds when people race for seats through both processes', async (
   const admitted = results.filter((r) => r.status === 200).length;
   expect(admitted).toBe(9); // the owner holds the tenth seat
   expect(await Seat.countDocuments({ room: new Types.ObjectId(room) })).toBe(10);
-  await until(() => sizeOn(a, room) === 10 && sizeOn(b, room) === 10);
+  await eventually(() => sizeOn(a, room) === 10 && sizeOn(b, room) === 10);
   const refused = results.find((r) => r.status !== 200)!;
   expect(refused.status).toBe(303);
 });
@@ -102,30 +114,32 @@ test('the participant list spans processes; two tabs on two processes make one p
   const host = await enter(room, a, owner);
   const seen = participants(host.tab);
   const guest = await enter(room, b);
-  await until(() => seen().some((p) => p.pid === guest.pid));
+  await eventually(() => seen().some((p) => p.pid === guest.pid));
   const secondTab = await guest.v.socket(['websocket'], a.url);
   expect((await ask(secondTab, 'join', room)).ok).toBe(true);
   expect(seen().filter((p) => p.pid === guest.pid)).toHaveLength(1);
 
   const exits: ChatMessage[] = [];
   host.tab.on('exit', (m: ChatMessage) => exits.push(m));
-  guest.tab.disconnect();
-  await new Promise((r) => setTimeout(r, 600));
+  // Once b has handled the close (its grace period over, its leave done) and what b sent the host
+  // has come through the adapter, there was no exit: the guest still has a tab on a.
+  await closeTab(b, guest.tab);
+  await caughtUp(b, host.tab);
   expect(exits).toHaveLength(0);
   expect(seen().map((p) => p.pid)).toContain(guest.pid);
   expect(b.people.participants(room).map((p) => p.pid)).toContain(guest.pid);
 
   secondTab.disconnect();
-  await until(() => exits.length === 1 && !seen().some((p) => p.pid === guest.pid));
-  await until(() => sizeOn(a, room) === 1 && sizeOn(b, room) === 1);
-  await until(() => !b.people.participants(room).some((p) => p.pid === guest.pid));
+  await eventually(() => exits.length === 1 && !seen().some((p) => p.pid === guest.pid));
+  await eventually(() => sizeOn(a, room) === 1 && sizeOn(b, room) === 1);
+  await eventually(() => !b.people.participants(room).some((p) => p.pid === guest.pid));
 });
 
 test('a tab joining through a process with a stale view still gets a seat from the database', async () => {
   const owner = await a.visitor();
   const room = await owner.createRoom({ title: 'stale' });
   const guest = await enter(room, a);
-  await until(() => b.people.participants(room).some((p) => p.pid === guest.pid));
+  await eventually(() => b.people.participants(room).some((p) => p.pid === guest.pid));
   // The guest's seat goes in the database, as a release by some process whose event is still on
   // the way would leave it: both caches still show the guest present and seated.
   await Seat.deleteOne({ room: new Types.ObjectId(room), pid: guest.pid });
@@ -140,7 +154,7 @@ test('a nickname set through one process shows in the other process', async () =
   await enter(room, a, owner);
   const guest = await enter(room, b);
   expect(await ask(guest.tab, 'nick', 'Remote')).toMatchObject({ ok: true });
-  await until(() => a.people.participants(room).some((p) => p.nick === 'Remote'));
+  await eventually(() => a.people.participants(room).some((p) => p.nick === 'Remote'));
 });
 
 test('a whisper crosses processes and reaches no one else', async () => {
@@ -158,7 +172,8 @@ test('a whisper crosses processes and reaches no one else', async () => {
   });
   expect(ack).toMatchObject({ ok: true, data: { delivered: true } });
   expect((await received).chat).toBe('psst');
-  await new Promise((r) => setTimeout(r, 200));
+  // a sent the whisper; whatever a sent the bystander before this marker has arrived.
+  await caughtUp(a, bystander.tab);
   expect(overheard).toHaveLength(0);
 });
 
@@ -167,7 +182,7 @@ test('the owner on one process kicks a person on the other, who cannot come back
   const room = await owner.createRoom({ title: 'strict' });
   const host = await enter(room, a, owner);
   const guest = await enter(room, b);
-  await until(() => a.people.participants(room).some((p) => p.pid === guest.pid));
+  await eventually(() => a.people.participants(room).some((p) => p.pid === guest.pid));
   const kicked = next<{ reason: string }>(guest.tab, 'kicked');
   expect((await ask(host.tab, 'kick', { pid: guest.pid })).ok).toBe(true);
   expect((await kicked).reason).toMatch(/removed/);
@@ -187,7 +202,7 @@ test('ownership passes across processes, and the new owner is the owner everywhe
   const promoted = next<{ pid: string }>(heir.tab, 'owner');
   host.tab.disconnect();
   expect((await promoted).pid).toBe(heir.pid);
-  await until(() => a.rooms.list().find((r) => r._id === room)?.ownerPid === heir.pid);
+  await eventually(() => a.rooms.list().find((r) => r._id === room)?.ownerPid === heir.pid);
   // The heir's tab is on b, but process a knows them as owner: deleting through a is allowed.
   const lobbyA = await a.lobby();
   const lobbyB = await b.lobby();
@@ -196,10 +211,10 @@ test('ownership passes across processes, and the new owner is the owner everywhe
   lobbyA.on('removeRoom', (id: string) => removedA.push(id));
   lobbyB.on('removeRoom', (id: string) => removedB.push(id));
   await via(a, heir.v).delete(`/room/${room}`).expect(200);
-  await until(() => removedA.includes(room) && removedB.includes(room));
+  await eventually(() => removedA.includes(room) && removedB.includes(room));
   expect(removedA.filter((id) => id === room)).toHaveLength(1);
   expect(removedB.filter((id) => id === room)).toHaveLength(1);
-  await until(() => !a.rooms.list().some((r) => r._id === room));
+  await eventually(() => !a.rooms.list().some((r) => r._id === room));
   expect(b.rooms.list().some((r) => r._id === room)).toBe(false);
 });
 
@@ -213,10 +228,16 @@ test('an empty room is removed once, whichever process saw the last person leave
   const room = await owner.createRoom({ title: 'fleeting' });
   const host = await enter(room, b, owner);
   host.tab.disconnect();
-  await until(() => removed.includes(`a:${room}`) && removed.includes(`b:${room}`), 10_000);
-  // Both processes swept; neither repeats the removal.
+  await eventually(() => removed.includes(`a:${room}`) && removed.includes(`b:${room}`));
+  // Both processes swept once they know the room is gone (a hears it through Redis, after the
+  // lobbies may have); neither repeats the removal. The markers come after anything either
+  // process sent the lobbies.
+  await eventually(() => ![a, b].some((n) => n.rooms.list().some((r) => r._id === room)), {
+    what: 'both processes to forget the removed room',
+  });
   await Promise.all([a.sweeper.sweep(), b.sweeper.sweep()]);
-  await new Promise((r) => setTimeout(r, 600));
+  for (const node of [a, b])
+    for (const lobby of [lobbyA, lobbyB]) await caughtUp(node, lobby, '/room');
   expect(removed.filter((e) => e.endsWith(room)).sort()).toEqual([`a:${room}`, `b:${room}`]);
   const late = await (await b.visitor()).agent.get(`/room/${room}`);
   expect(late.status).toBe(303);

@@ -19,7 +19,7 @@ beforeAll(async () => {
   animated = await readFile(await makeGif(fixtures.file('a.gif'), { size: '96x72', seconds: 1 }));
   c = await startCluster(2, { MEDIA_STORE: 'gridfs' });
   [a, b] = c.nodes as [Node, Node];
-}, 30_000);
+}, 60_000);
 afterAll(async () => {
   await c.close();
   await fixtures.remove();

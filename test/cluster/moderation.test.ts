@@ -4,7 +4,8 @@
 import type { Socket } from 'socket.io-client';
 import type { RoomSettings } from '../../src/services/types';
 import { startCluster, type ClusterHarness, type Node } from '../support/cluster';
-import { ask, next, until, type Visitor } from '../support/harness';
+import { ask, next, type Visitor } from '../support/harness';
+import { eventually } from '../support/wait';
 
 let c: ClusterHarness;
 let a: Node;
@@ -12,7 +13,7 @@ let b: Node;
 beforeAll(async () => {
   c = await startCluster(2);
   [a, b] = c.nodes as [Node, Node];
-}, 30_000);
+}, 60_000);
 afterAll(() => c.close());
 
 async function enter(room: string, node: Node, v?: Visitor): Promise<{ tab: Socket; pid: string }> {
@@ -29,13 +30,13 @@ test('lock, mute and slow mode set on one process hold on the other', async () =
   const owner = await enter(room, a, ownerVisitor);
   const guestVisitor = await b.visitor();
   const guest = await enter(room, b, guestVisitor);
-  await until(() => b.rooms.list().some((r) => r._id === room));
+  await eventually(() => b.rooms.list().some((r) => r._id === room));
 
   // Slow mode from A: a send through B then another through A is early.
   const told = next<RoomSettings>(guest.tab, 'settings', (s) => s.slowSeconds === 20);
   await ask(owner.tab, 'settings', { slowSeconds: 20 });
   await told;
-  await until(() => b.moderation.settings(room).slowSeconds === 20);
+  await eventually(() => b.moderation.settings(room).slowSeconds === 20);
   // The same person's tab on the other process shares the one message per 20 s.
   const guestOnA = await enter(room, a, guestVisitor);
   expect(await ask(guest.tab, 'chat', { chat: 'via b' })).toMatchObject({ ok: true });
@@ -46,7 +47,7 @@ test('lock, mute and slow mode set on one process hold on the other', async () =
 
   // Mute from A: refused on B.
   await ask(owner.tab, 'mute', { pid: guest.pid, muted: true });
-  await until(() => b.moderation.settings(room).muted.includes(guest.pid));
+  await eventually(() => b.moderation.settings(room).muted.includes(guest.pid));
   expect(await ask(guest.tab, 'whisper', { to: owner.pid, chat: 'psst' })).toMatchObject({
     ok: false,
     error: { code: 'muted' },
@@ -54,7 +55,7 @@ test('lock, mute and slow mode set on one process hold on the other', async () =
 
   // Lock from A: nobody new enters through B.
   await ask(owner.tab, 'settings', { locked: true });
-  await until(() => Boolean(b.rooms.list().find((r) => r._id === room)?.locked));
+  await eventually(() => Boolean(b.rooms.list().find((r) => r._id === room)?.locked));
   const stranger = await b.visitor();
   const tab = await stranger.socket(['websocket'], b.url);
   expect(await ask(tab, 'join', { room })).toMatchObject({

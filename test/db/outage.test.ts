@@ -4,8 +4,13 @@ import { createApp, type GifChat } from '../../src/app';
 import { testConfig } from '../../src/config';
 import { CONNECTION_OPTIONS } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
-import { clients, listen, until, type Visitor } from '../support/harness';
+import { clients, listen, type Visitor } from '../support/harness';
+import { eventually } from '../support/wait';
 import { stoppableDatabase, type StoppableDatabase } from '../support/outage';
+
+// The outage lasts 10 s on purpose (the driver's reconnection, not a quick blip); recovering from
+// it on a busy machine may take as long again: the bound only ends a recovery that never comes.
+jest.setTimeout(120_000);
 
 let db: StoppableDatabase;
 let app: GifChat;
@@ -49,7 +54,10 @@ test('a database outage answers 503 everywhere, and everything resumes by itself
   const outageEnds = Date.now() + 10_000;
 
   // Commands fail at once on a closed port; the socket may still look open to the driver.
-  await until(async () => (await request(app.server).get('/healthz')).status === 503, 5_000);
+  await eventually(async () => (await request(app.server).get('/healthz')).status === 503, {
+    every: 100,
+    what: 'health to say the database is down',
+  });
   const health = await request(app.server).get('/healthz');
   expect(health.body).toEqual({ status: 'degraded', db: 'down' });
 
@@ -66,13 +74,18 @@ test('a database outage answers 503 everywhere, and everything resumes by itself
 
   await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now())));
   await db.start();
-  const back = Date.now();
   // Recovery is the driver's heartbeat (1 s) and the probe's cache (1 s) away, not a restart of
-  // the app: about 2 s on a quiet machine. The limits here are backstops for a loaded one.
-  await until(async () => (await request(app.server).get('/healthz')).status === 200, 15_000);
-  await until(async () => (await send(alice, room, 'after the outage')).status === 201, 15_000);
+  // the app: about 2 s on a quiet machine. The bounds only end a recovery that never comes.
+  await eventually(async () => (await request(app.server).get('/healthz')).status === 200, {
+    every: 100,
+    what: 'health to say the database is back',
+  });
+  await eventually(async () => (await send(alice, room, 'after the outage')).status === 201, {
+    // Well under MESSAGES_PER_10S, should the budget count refused sends.
+    every: 500,
+    what: 'a message to be accepted after the outage',
+  });
   acknowledged.push('after the outage');
-  expect(Date.now() - back).toBeLessThan(15_000);
 
   const history = await alice.agent.get(`/room/${room}/chats`).expect(200);
   const texts = (history.body.messages as { chat?: string }[]).map((m) => m.chat);

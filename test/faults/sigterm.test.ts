@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { TEST_REDIS_URL } from '../support/cluster';
-import { ask, clients, until, type ChatMessage, type Visitor } from '../support/harness';
+import { ask, clients, type ChatMessage, type Visitor } from '../support/harness';
+import { eventually } from '../support/wait';
 import { frontDoor, said, serve, type FrontDoor, type ServerProcess } from '../support/processes';
 
 // Two processes start, one drains and exits: generous, for a loaded two-core machine.
@@ -98,7 +99,7 @@ type Tab = ReturnType<typeof tab>;
 async function sendUntilSaved({ socket, state }: Tab, chat: string): Promise<ChatMessage> {
   const cid = randomUUID();
   for (;;) {
-    await until(() => socket.connected && state.joinedOn === socket.id, 60_000);
+    await eventually(() => socket.connected && state.joinedOn === socket.id, { within: 60_000 });
     const reply = await socket
       .timeout(30_000)
       .emitWithAck('chat', { chat, cid })
@@ -107,7 +108,7 @@ async function sendUntilSaved({ socket, state }: Tab, chat: string): Promise<Cha
     if (reply && reply.error?.code !== 'restarting')
       throw new Error(`refused: ${JSON.stringify(reply)}`);
     // Refused for the restart, or unanswered: the tab reconnects, then it goes again.
-    await until(() => !socket.connected || reply === undefined, 60_000);
+    await eventually(() => !socket.connected || reply === undefined, { within: 60_000 });
   }
 }
 
@@ -169,14 +170,13 @@ test('SIGTERM drains one process; its tabs reconnect to the other and miss nothi
   const prober = await clients(one.url).visitor();
   await prober.agent.get(`/room/${room}`).expect(200);
   const probe = tab(one.url, prober, room);
-  await until(() => probe.state.joins === 1, 30_000);
+  await eventually(() => probe.state.joins === 1, { within: 30_000 });
   for (let round = 0; ; round++) {
     if (round === 40) throw new Error('the processes do not hear each other');
     await post(owner, `probe ${round}`);
-    const heard = await until(
-      () => probe.ordered().some((m) => m.chat === `probe ${round}`),
-      750,
-    ).then(
+    const heard = await eventually(() => probe.ordered().some((m) => m.chat === `probe ${round}`), {
+      within: 3_000,
+    }).then(
       () => true,
       () => false,
     );
@@ -187,7 +187,7 @@ test('SIGTERM drains one process; its tabs reconnect to the other and miss nothi
   const readerV = await clients(door.url).visitor();
   await readerV.agent.get(`/room/${room}`).expect(200);
   const reader = tab(door.url, readerV, room);
-  await until(() => reader.state.joins === 1, 30_000);
+  await eventually(() => reader.state.joins === 1, { within: 30_000 });
   expect(reader.state.refused).toBe('');
   const lobby = connect(`${one.url}/room`, { transports: ['websocket'], reconnection: false });
   sockets.push(lobby);
@@ -196,10 +196,13 @@ test('SIGTERM drains one process; its tabs reconnect to the other and miss nothi
 
   // Everything acknowledged so far has reached the reader (it rejoins after the last it saw).
   const seenAll = () =>
-    until(() => {
-      const seen = new Set(reader.ordered().map((m) => m._id));
-      return acked.every((m) => seen.has(m._id));
-    }, 60_000);
+    eventually(
+      () => {
+        const seen = new Set(reader.ordered().map((m) => m._id));
+        return acked.every((m) => seen.has(m._id));
+      },
+      { within: 60_000 },
+    );
   for (let i = 1; i <= 3; i++) await post(owner, `before ${i}`);
   acked.push(await sendUntilSaved(reader, 'reader before'));
   await seenAll();
@@ -248,10 +251,9 @@ test('SIGTERM drains one process; its tabs reconnect to the other and miss nothi
   await said(one, 'draining:');
 
   // The tabs and the lobby of the draining process are told.
-  await until(
-    () => reader.state.restarting.length > 0 && probe.state.restarting.length > 0,
-    30_000,
-  );
+  await eventually(() => reader.state.restarting.length > 0 && probe.state.restarting.length > 0, {
+    within: 30_000,
+  });
   expect(reader.state.restarting[0]).toEqual({ retryAfter: DRAIN_MS / 1000 });
   expect(await lobbyHeard).toEqual({ retryAfter: DRAIN_MS / 1000 });
 
@@ -294,7 +296,7 @@ test('SIGTERM drains one process; its tabs reconnect to the other and miss nothi
   expect(one.output()).not.toMatch(/request failed|not closed after/);
 
   // The reader's Socket.IO reconnects, through the door, to the running process, and rejoins.
-  await until(() => reader.state.joins >= 2, 60_000);
+  await eventually(() => reader.state.joins >= 2, { within: 60_000 });
   await post(owner, 'after 1');
   acked.push(await sendUntilSaved(reader, 'reader after'));
   await post(owner, 'after 2');

@@ -3,7 +3,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { RoomId } from '../../src/lib/room-id';
 import type { Result } from '../../src/sockets/events';
 import { LIMITS } from '../../src/limits';
-import { ask, next, startHarness, type Harness, type Visitor } from '../support/harness';
+import { ask, closeTab, next, startHarness, type Harness, type Visitor } from '../support/harness';
 import {
   hostileValue,
   isErrorCode,
@@ -280,8 +280,9 @@ async function healthy(c: Cast): Promise<void> {
   }
 }
 
+/** Closes the scenario's tabs and waits until the server has handled every close. */
 async function close(c: Cast): Promise<void> {
-  for (const t of c.tabs) t.disconnect();
+  await Promise.all(c.tabs.filter((t) => t.connected).map((t) => closeTab(h, t)));
   await h.settled();
 }
 

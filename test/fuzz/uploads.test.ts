@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import request from 'supertest';
 import type { RoomId } from '../../src/lib/room-id';
 import { Message } from '../../src/models/message.model';
-import { GIF_BYTES, startHarness, until, type Harness, type Visitor } from '../support/harness';
+import { GIF_BYTES, startHarness, type Harness, type Visitor } from '../support/harness';
+import { eventually } from '../support/wait';
 import { isErrorCode, shortHostileString, snapshot, watchEscapes } from '../support/fuzz';
 
 // Property runs make hundreds of requests: on a busy 2-core machine they take minutes, not seconds.
@@ -244,11 +245,11 @@ describe('no file left behind (the first found by the fuzzer)', () => {
       socket.write(head);
       socket.write(Buffer.alloc(4000, 1));
       // The file is being received; then the client is gone.
-      await until(async () => (await incoming()).length > before.length);
+      await eventually(async () => (await incoming()).length > before.length);
     } finally {
       socket.destroy();
     }
-    await until(async () => (await incoming()).join() === before.join());
+    await eventually(async () => (await incoming()).join() === before.join());
   });
 
   test('a second file is refused once the first one is removed', async () => {

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { Seat } from '../../src/models/seat.model';
 import { startHarness, type Harness } from '../support/harness';
+import { eventually } from '../support/wait';
 
 let h: Harness;
 beforeAll(async () => {
@@ -84,17 +85,13 @@ test('a seat no tab ever backs is released after SEAT_TTL_MS', async () => {
   const visitor = await h.visitor();
   await visitor.agent.get(`/room/${id}`).expect(200);
   expect(await Seat.countDocuments({ room: id })).toBe(2);
-  await until(async () => {
-    await h.sweeper.sweep();
-    return (await Seat.countDocuments({ room: id })) === 0;
-  });
+  // The seat expires SEAT_TTL_MS after it was taken: sweep until a sweep has released it.
+  await eventually(
+    async () => {
+      await h.sweeper.sweep();
+      return (await Seat.countDocuments({ room: id })) === 0;
+    },
+    { every: 100, what: 'a sweep to release the seat no tab backs' },
+  );
   expect(h.rooms.list().find((r) => r._id === id)?.size ?? 0).toBe(0);
 });
-
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

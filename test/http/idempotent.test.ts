@@ -1,6 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { Message } from '../../src/models/message.model';
-import { ask, GIF_BYTES, startHarness, type ChatMessage, type Harness } from '../support/harness';
+import {
+  ask,
+  GIF_BYTES,
+  next,
+  startHarness,
+  type ChatMessage,
+  type Harness,
+} from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -34,11 +41,9 @@ test('a send repeated with its client id, over HTTP and the socket at once, make
   expect(answers.every((m) => m.cid === cid && m.chat === 'once, please')).toBe(true);
   expect(await Message.countDocuments({ room, cid })).toBe(1);
   // A later message proves the room's broadcasts are flowing; the repeat was heard once.
+  const later = next<ChatMessage>(listener, 'chat', (m) => m.chat === 'next');
   await ask(tab, 'chat', { chat: 'next', cid: 'retry-next-000000' });
-  await new Promise<void>((resolve) => {
-    const check = () => (heard.some((m) => m.chat === 'next') ? resolve() : setImmediate(check));
-    check();
-  });
+  await later;
   expect(heard.filter((m) => m.cid === cid)).toHaveLength(1);
   // Different people may use the same client id: it is theirs alone.
   const bob = await h.visitor();

@@ -1,12 +1,43 @@
 import { Message } from '../../src/models/message.model';
 import { Room } from '../../src/models/room.model';
-import { ask, next, startHarness, until, type ChatMessage, type Harness } from '../support/harness';
+import {
+  ask,
+  caughtUp,
+  closeTab,
+  next,
+  startHarness,
+  type ChatMessage,
+  type Harness,
+} from '../support/harness';
+import { eventually } from '../support/wait';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ ROOM_GRACE_MS: 600, PRESENCE_GRACE_MS: 150 });
+  // No periodic sweep: a room's removal is scheduled only by its last person leaving (or by a
+  // test's own sweep), so once it happened nothing is left pending that could repeat it.
+  h = await startHarness({
+    ROOM_GRACE_MS: 600,
+    PRESENCE_GRACE_MS: 150,
+    SWEEP_INTERVAL_MS: 600_000,
+  });
 });
 afterAll(() => h.close());
+
+/**
+ * Resolves once every room-removal timer started so far has fired: the removal of a room emptied
+ * now (same ROOM_GRACE_MS, timers fire in the order they were set) is observed, which stands for
+ * "the grace period of any room emptied earlier is over" without guessing how long that takes.
+ */
+async function graceOver(): Promise<void> {
+  const v = await h.visitor();
+  const marker = await v.createRoom({ title: 'grace marker' });
+  const socket = await v.socket();
+  expect((await ask(socket, 'join', marker)).ok).toBe(true);
+  await closeTab(h, socket);
+  await eventually(() => h.events.roomRemoved?.some(([id]) => id === marker), {
+    what: 'the marker room to be removed after its grace period',
+  });
+}
 
 describe('join', () => {
   test('a classic client joins with the room id string; the room hears a stored join message', async () => {
@@ -87,7 +118,8 @@ describe('join', () => {
     socket.on('chat', (m: ChatMessage) => replayed.push(m));
     const res = await ask(socket, 'join', { room, after: seqs[1] });
     expect(res.ok).toBe(true);
-    await until(() => replayed.length >= 3);
+    await eventually(() => replayed.length >= 3);
+    await caughtUp(h, socket);
     expect(replayed.map((m) => m.chat)).toEqual(['m2', 'm3', 'm4']);
   });
 });
@@ -133,17 +165,19 @@ describe('presence and lifecycle', () => {
     const tab2 = await guest.socket(['polling']);
     expect((await ask(tab1, 'join', room)).ok).toBe(true);
     expect((await ask(tab2, 'join', room)).ok).toBe(true);
-    await until(() => joins.length >= 1);
+    await eventually(() => joins.length >= 1);
     expect(h.rooms.list().find((r) => r._id === room)?.size).toBe(2);
 
     const exits: ChatMessage[] = [];
     watcher.on('exit', (m: ChatMessage) => exits.push(m));
-    tab1.disconnect();
-    await new Promise((r) => setTimeout(r, 400));
+    // Once the first tab's close has taken effect (no grace period runs: another tab is live) and
+    // everything the server sent the watcher so far has arrived, no exit came.
+    await closeTab(h, tab1);
+    await caughtUp(h, watcher);
     expect(exits).toHaveLength(0);
     expect(joins).toHaveLength(1);
     tab2.disconnect();
-    await until(() => exits.length === 1, 3000);
+    await eventually(() => exits.length === 1);
     expect(exits[0]?.chat).toContain('left');
     expect(h.rooms.list().find((r) => r._id === room)?.size).toBe(1);
   });
@@ -159,11 +193,12 @@ describe('presence and lifecycle', () => {
       .send({ chat: 'bye' })
       .expect(201);
     socket.disconnect();
-    await until(() => Boolean(h.events.roomRemoved?.some(([id]) => id === room)), 5000);
+    await eventually(() => Boolean(h.events.roomRemoved?.some(([id]) => id === room)));
     expect(await Room.exists({ _id: room })).toBeNull();
     expect(await Message.countDocuments({ room })).toBe(0);
+    // The room is out of the list, so this sweep schedules no removal of it, and no periodic
+    // sweep runs: nothing can repeat the removal after this point.
     await h.sweeper.sweep();
-    await new Promise((r) => setTimeout(r, 700));
     expect(h.events.roomRemoved?.filter(([id]) => id === room)).toHaveLength(1);
     expect((await owner.agent.get(`/room/${room}`)).status).toBe(303);
   });
@@ -180,12 +215,13 @@ describe('presence and lifecycle', () => {
       .expect(201);
     socket.disconnect();
     // Past the presence grace (the person left), inside the room grace: a refresh comes back.
-    await until(() => h.rooms.list().find((r) => r._id === room)?.size === 0, 3000);
+    await eventually(() => h.rooms.list().find((r) => r._id === room)?.size === 0);
     const page = await owner.agent.get(`/room/${room}`).expect(200);
     expect(page.text).toContain('still here');
     socket = await owner.socket();
     expect((await ask(socket, 'join', room)).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 900));
+    // The removal timer the empty room started would have fired by now.
+    await graceOver();
     expect(await Room.exists({ _id: room })).toBeTruthy();
     expect(h.events.roomRemoved?.some(([id]) => id === room) ?? false).toBe(false);
   });

@@ -21,6 +21,7 @@ import {
   type Harness,
   type Visitor,
 } from '../support/harness';
+import { bounded } from '../support/wait';
 
 // Property runs make hundreds of requests: on a busy 2-core machine they take minutes, not seconds.
 jest.setTimeout(240_000);
@@ -134,17 +135,6 @@ const connected = (socket: Socket) =>
         socket.once('connect_error', reject);
       });
 
-/** Fails with `what` if `promise` has not settled after `ms` (an answer that never comes). */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 /** Closes the tab's socket (once it has connected: the server then sees it come and go). */
 async function close(tab: Tab): Promise<void> {
   const socket = tab.socket;
@@ -193,7 +183,7 @@ async function play(tabs: Tab[], people: Visitor[], rooms: RoomId[], ops: Op[]):
         join(tab, op.room, 'object');
         break;
       case 'pause':
-        await within(Promise.all(tab.answers), 60_000, 'a paused tab');
+        await bounded(Promise.all(tab.answers), { within: 60_000, what: 'a paused tab' });
         break;
     }
   }
@@ -201,11 +191,10 @@ async function play(tabs: Tab[], people: Visitor[], rooms: RoomId[], ops: Op[]):
 
 /** Waits until every answer came back, every close was seen and every leave took effect. */
 async function quiesce(tabs: Tab[]): Promise<{ op: string; result: Result<unknown> }[]> {
-  const answers = await within(
-    Promise.all(tabs.flatMap((t) => t.answers)),
-    60_000,
-    'an event of an open tab',
-  );
+  const answers = await bounded(Promise.all(tabs.flatMap((t) => t.answers)), {
+    within: 60_000,
+    what: 'an event of an open tab',
+  });
   await Promise.all(tabs.flatMap((t) => t.closed).map(gone));
   await h.settled();
   return answers;
@@ -279,7 +268,7 @@ async function run({ rooms: roomCount, tabs: owners, ops }: Scenario): Promise<v
       expect(sorted((await heard).map((p) => p.pid))).toEqual(withNewcomer);
     }
   } finally {
-    for (const tab of tabs) await within(close(tab), 60_000, 'closing a tab');
+    for (const tab of tabs) await bounded(close(tab), { within: 60_000, what: 'closing a tab' });
     const observed = look.id!;
     look.disconnect();
     await gone(observed);
@@ -349,7 +338,7 @@ test('closing the app waits for a leave a grace period started, so the leave is 
     const tab = await guest.socket();
     expect((await ask(tab, 'join', room)).ok).toBe(true);
     tab.disconnect();
-    await within(closeStarted, 60_000, 'the leave');
+    await bounded(closeStarted, { within: 60_000, what: 'the leave' });
     await closing;
     expect(await Message.exists({ room, kind: 'left' })).toBeTruthy();
   } finally {

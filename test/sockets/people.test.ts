@@ -5,14 +5,16 @@ import { Seat } from '../../src/models/seat.model';
 import type { Participant } from '../../src/services/types';
 import {
   ask,
+  caughtUp,
+  closeTab,
   flashOf,
   next,
   startHarness,
-  until,
   type ChatMessage,
   type Harness,
   type Visitor,
 } from '../support/harness';
+import { eventually } from '../support/wait';
 
 let h: Harness;
 beforeAll(async () => {
@@ -59,17 +61,19 @@ describe('presence', () => {
     const { room, owner } = await newRoom();
     const seen = latest(owner.tabs[0]!);
     const guest = await enter(room, 2);
-    await until(() => seen().length === 2);
+    await eventually(() => seen().length === 2);
     expect(seen().filter((p) => p.pid === guest.pid)).toHaveLength(1);
     expect(seen().find((p) => p.pid === owner.pid)).toMatchObject({
       owner: true,
       user: expect.stringMatching(/^#/),
     });
-    guest.tabs[0]!.disconnect();
-    await new Promise((r) => setTimeout(r, 400));
+    // Once the first tab's close has taken effect and what the server sent the owner has arrived,
+    // the guest is still listed (the list sent on a leave would have come before the marker).
+    await closeTab(h, guest.tabs[0]!);
+    await caughtUp(h, owner.tabs[0]!);
     expect(seen().map((p) => p.pid)).toContain(guest.pid);
     guest.tabs[1]!.disconnect();
-    await until(() => seen().length === 1);
+    await eventually(() => seen().length === 1);
     expect(seen()[0]?.pid).toBe(owner.pid);
   });
 
@@ -79,7 +83,7 @@ describe('presence', () => {
     const seat = (await Seat.findOne({ room, pid: guest.pid }).lean())!;
     const person = { session: seat.session, pid: guest.pid, user: colorOf(seat.session) };
     guest.tabs[0]!.disconnect();
-    await until(() => !h.people.participants(room).some((p) => p.pid === guest.pid));
+    await eventually(() => !h.people.participants(room).some((p) => p.pid === guest.pid));
 
     const join = (socketId: string) =>
       h.people.join(room, person, { socketId, attach: () => Promise.resolve() });
@@ -111,9 +115,9 @@ describe('presence', () => {
         (u: { _id: string; size: number }) => u._id === room && sizes.push(u.size),
       );
       const guest = await enter(room);
-      await until(() => sizes.includes(2));
+      await eventually(() => sizes.includes(2));
       guest.tabs[0]!.disconnect();
-      await until(() => sizes[sizes.length - 1] === 1);
+      await eventually(() => sizes[sizes.length - 1] === 1);
       expect(h.rooms.list().find((r) => r._id === room)?.size).toBe(1);
     } finally {
       lobby.disconnect();
@@ -131,7 +135,7 @@ describe('nicknames', () => {
     const seenThere = latest(other.owner.tabs[0]!);
     const res = await ask<{ nick: string }>(guest.tabs[0]!, 'nick', '  Night   Owl ');
     expect(res).toEqual({ ok: true, data: { nick: 'Night Owl' } });
-    await until(
+    await eventually(
       () =>
         seenHere().some((p) => p.nick === 'Night Owl') &&
         seenThere().some((p) => p.nick === 'Night Owl'),
@@ -216,7 +220,7 @@ describe('whisper', () => {
     late.on('whisper', (m: ChatMessage) => carolReplay.push(m));
     late.on('chat', (m: ChatMessage) => carolReplay.push(m));
     await ask(late, 'join', { room, after: 0 });
-    await until(() => carolReplay.some((m) => m.chat === 'public'));
+    await eventually(() => carolReplay.some((m) => m.chat === 'public'));
     expect(carolReplay.some((m) => m.chat?.includes('psst'))).toBe(false);
   });
 
@@ -263,7 +267,7 @@ describe('owner tools', () => {
     expect((await ask(owner.tabs[0]!, 'kick', { pid: bob.pid })).ok).toBe(true);
     for (const info of await kicked)
       expect(info).toMatchObject({ room, reason: expect.stringContaining('removed') });
-    await until(() => seen().length === 1);
+    await eventually(() => seen().length === 1);
     expect(await exit).toMatchObject({
       user: 'system',
       kind: 'removed',
@@ -284,6 +288,7 @@ describe('owner tools', () => {
       .send({ chat: 'after kick' })
       .expect(201);
     await ownerSees;
+    await caughtUp(h, bob.tabs[0]!);
     expect(leaked).toBe(false);
 
     const page = await bob.v.agent.get(`/room/${room}`);
@@ -392,19 +397,18 @@ describe('typing', () => {
     const again = next<{ typing: boolean }>(bob.tabs[0]!, 'typing', (t) => t.typing);
     owner.tabs[0]!.emit('typing', true);
     await again;
-    const silence = next<{ typing: boolean }>(bob.tabs[0]!, 'typing', (t) => !t.typing, 2000);
+    const silence = next<{ typing: boolean }>(bob.tabs[0]!, 'typing', (t) => !t.typing);
     expect(await silence).toMatchObject({ typing: false });
 
     let junk = 0;
     bob.tabs[0]!.on('typing', () => junk++);
     for (const bad of ['yes', 1, null, { typing: true }]) owner.tabs[0]!.emit('typing', bad);
-    const ping = next<ChatMessage>(bob.tabs[0]!, 'chat');
-    await owner.v.agent
-      .post(`/room/${room}/chat`)
-      .set('x-csrf-token', owner.v.csrf)
-      .send({ chat: 'ping' })
-      .expect(201);
+    // A socket's events are handled in order: the ping sent on the same socket is broadcast after
+    // whatever the junk made, so once Bob has it (and the owner has caught up) nothing is pending.
+    const ping = next<ChatMessage>(bob.tabs[0]!, 'chat', (m) => m.chat === 'ping');
+    expect((await ask(owner.tabs[0]!, 'chat', { chat: 'ping' })).ok).toBe(true);
     await ping;
+    await caughtUp(h, owner.tabs[0]!);
     expect(junk).toBe(0);
     expect(ownSeen).toBe(false);
   });

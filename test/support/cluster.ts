@@ -9,7 +9,8 @@ import { testConfig, type Config } from '../../src/config';
 import { connectRedis, type Redis } from '../../src/lib/redis';
 import { createLogger } from '../../src/logger';
 import { assertAllAcknowledged } from './acknowledged';
-import { clients, freshDatabase, listen, until } from './harness';
+import { clients, freshDatabase, listen } from './harness';
+import { eventually } from './wait';
 
 /** These tests need a real Redis: TEST_REDIS_URL, or the one on 127.0.0.1:6379 (.ci/run checks). */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -59,9 +60,12 @@ export async function startCluster(
     close: async () => {
       for (const node of nodes) for (const s of node.sockets) s.disconnect();
       for (const node of nodes) await node.close();
-      // Each adapter's stream reader stops after its current blocking read (at most 1 s).
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
-      await redises[0]?.del(`${config.REDIS_PREFIX}:socket.io`);
+      // Each adapter's stream reader stops after its current blocking read (up to 1 s): an entry
+      // added to the stream ends that read at once (readers skip an entry naming no namespace), so
+      // no reader is left waiting on a stream that is then deleted.
+      const stream = `${config.REDIS_PREFIX}:socket.io`;
+      await redises[0]?.xAdd(stream, '*', { closing: '1' });
+      await redises[0]?.del(stream);
       for (const redis of redises) await redis.quit();
       await mongoose.connection.dropDatabase().catch(() => undefined);
       await mongoose.disconnect();
@@ -81,7 +85,7 @@ export async function clusterReady(nodes: { io: Server; url: string }[]): Promis
     Promise.all(
       nodes.flatMap((n) => ['/room', '/chat'].map((nsp) => n.io.of(nsp).adapter.serverCount())),
     );
-  await until(async () => (await counts()).every((count) => count >= nodes.length), 15_000);
+  await eventually(async () => (await counts()).every((count) => count >= nodes.length));
 
   const probes = nodes.map((node) => clients(node.url));
   const heard = await Promise.all(
@@ -92,9 +96,9 @@ export async function clusterReady(nodes: { io: Server; url: string }[]): Promis
       return from;
     }),
   );
-  await until(() => {
+  await eventually(() => {
     nodes.forEach((node, i) => node.io.of('/room').emit('probe', i));
     return heard.every((from) => from.size === nodes.length);
-  }, 15_000);
+  });
   for (const socket of probes.flatMap((probe) => probe.sockets)) socket.disconnect();
 }

@@ -13,6 +13,7 @@ import type { RoomId } from '../../src/lib/room-id';
 import { createLogger } from '../../src/logger';
 import { assertAllAcknowledged, watchUnacknowledged, type Unacknowledged } from './acknowledged';
 import type { ChatMessage, Notifier, RoomView } from '../../src/services/types';
+import { eventually, nextEvent, WITHIN_MS } from './wait';
 
 type Transport = 'websocket' | 'polling';
 
@@ -156,26 +157,14 @@ export function clients(base: string, server?: Pick<GifChat, 'server'>['server']
   return { visitor, lobby, sockets };
 }
 
-/** Resolves with the next `event` on `socket` that matches, or fails after `ms`. */
+/** Resolves with the next `event` on `socket` that matches, or fails after `ms` (a bound, not a limit). */
 export function next<T = ChatMessage>(
   socket: Socket,
   event: string,
   match: (v: T) => boolean = () => true,
-  ms = 5000,
+  ms = WITHIN_MS,
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, on);
-      reject(new Error(`no ${event} within ${ms} ms`));
-    }, ms);
-    const on = (value: T) => {
-      if (!match(value)) return;
-      clearTimeout(timer);
-      socket.off(event, on);
-      resolve(value);
-    };
-    socket.on(event, on);
-  });
+  return nextEvent<T>(socket, event, { match, within: ms, what: `the next ${event} event` });
 }
 
 /** Emits with an acknowledgement and resolves with it. */
@@ -211,13 +200,43 @@ export async function member<J extends { pid: string } = { pid: string }>(
   return { v, socket, pid: res.data!.pid, joined: res.data! };
 }
 
-/** Polls a condition driven by timers the test cannot await directly (grace periods). */
-export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/**
+ * Closes a tab and resolves once the app has handled it: the server saw the socket go, and every
+ * grace period that started is over with its leave done (`settled`). An `exit` that must not (or
+ * must) follow has then been sent, if it ever will be; `caughtUp` makes sure it has arrived.
+ */
+export async function closeTab(
+  app: Pick<GifChat, 'io' | 'settled'>,
+  socket: Socket,
+): Promise<void> {
+  const id = socket.id;
+  if (!id) throw new Error('closeTab: the socket is not connected');
+  socket.disconnect();
+  await eventually(() => !app.io.of('/chat').sockets.has(id), {
+    what: `the server to see socket ${id} close`,
+  });
+  await app.settled();
+}
+
+/**
+ * Resolves once everything `from` sent `socket` so far has arrived: an ordering barrier for "this
+ * did not happen" (a marker sent after it, through the same server and connection, comes after it).
+ * Through another process's Redis adapter too: that process's broadcasts are read in order.
+ */
+export async function caughtUp(
+  from: Pick<GifChat, 'io'>,
+  socket: Socket,
+  namespace: '/chat' | '/room' = '/chat',
+): Promise<void> {
+  const id = socket.id;
+  if (!id) throw new Error('caughtUp: the socket is not connected');
+  const token = randomBytes(6).toString('hex');
+  const marker = nextEvent<string>(socket, 'test:marker', {
+    match: (t) => t === token,
+    what: 'the ordering marker',
+  });
+  from.io.of(namespace).to(id).emit('test:marker', token);
+  await marker;
 }
 
 export const GIF_BYTES = Buffer.from(

@@ -30,7 +30,7 @@ export function serve(env: Record<string, string>): Promise<ServerProcess> {
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 45 s:\n${output}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${output}`)), 45_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const port = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
