@@ -22,10 +22,17 @@ export async function isRemoved(room: RoomId): Promise<boolean> {
   return Boolean(await Removal.exists({ _id: room }));
 }
 
-/** Of these rooms, those whose removal a crash cut short (the tombstone exists). */
-export async function unfinishedRemovals(rooms: RoomId[]): Promise<RoomId[]> {
+/**
+ * Of these rooms, those whose removal a crash cut short: the tombstone was laid before `claimedBefore`
+ * and the room is still there. A younger tombstone may be a removal still under way (in any
+ * process); finishing it too would announce the room's removal twice.
+ */
+export async function unfinishedRemovals(rooms: RoomId[], claimedBefore: Date): Promise<RoomId[]> {
   if (!rooms.length) return [];
-  const found = await Removal.find({ _id: { $in: rooms } }, { _id: 1 }).lean();
+  const found = await Removal.find(
+    { _id: { $in: rooms }, at: { $lt: claimedBefore } },
+    { _id: 1 },
+  ).lean();
   return found.map((r) => roomIdOf(r._id));
 }
 

@@ -93,9 +93,10 @@ export class RoomLifecycle {
       const room = roomIdOf(seat.room);
       if (!this.deps.isLive(room, seat.session)) await this.deps.leave(room, seat.session);
     }
-    // Removals cut short by a crash: the tombstone exists but the room is still there.
+    // Removals cut short by a crash: the tombstone is old but the room is still there.
     const known = this.deps.rooms().map((r) => r._id);
-    for (const room of await unfinishedRemovals(known)) await this.deps.finishRemoval(room);
+    const crashed = await unfinishedRemovals(known, new Date(now - REMOVAL_STALE_MS));
+    for (const room of crashed) await this.deps.finishRemoval(room);
     await expireRemovals(new Date(now - TOMBSTONE_MS));
 
     const occupied = await occupiedRooms();
@@ -104,6 +105,12 @@ export class RoomLifecycle {
     }
   }
 }
+
+/**
+ * A removal takes a few queries; one whose tombstone is a minute old and whose room still stands
+ * was cut short (a crash), so the sweeper finishes it. A younger one may still be under way.
+ */
+const REMOVAL_STALE_MS = 60_000;
 
 /** A tombstone outlives any removal in flight by far; ids are never reused, so it can go then. */
 const TOMBSTONE_MS = 24 * 60 * 60 * 1000;
