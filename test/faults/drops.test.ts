@@ -61,7 +61,7 @@ const portOf = (url: string) => Number(new URL(url).port);
 
 /** Stops the app and starts a new one on the same database; the proxies follow it. */
 async function restart(): Promise<void> {
-  await app.close();
+  await (app === h ? h.stop() : app.close());
   const next = createApp({
     config: h.config,
     logger: createLogger('warn'),
