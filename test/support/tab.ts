@@ -16,10 +16,12 @@ import type { TcpProxy } from './proxy';
  *               list was cut short is thrown away
  *   outbox.js   sends with a cid over the socket when joined, else over HTTP; unanswered sends go
  *               again (1, 2, 4… s, at once on a rejoin); refused as not_participant, after a join
- *   net.js      acknowledgements and requests give up after 10 s (`unanswered`)
+ *   net.js      acknowledgements give up after 10 s, requests after 15 s (`unanswered`)
  */
 
 const ACK_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const JOIN_LATER = new Set(['too_many_requests', 'slow_down']);
 const FIRST_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 15_000;
 
@@ -161,6 +163,7 @@ export class Tab {
     this.socket?.disconnect();
     this.agent.destroy();
     for (const wake of [...this.pauses]) wake();
+    for (const wake of [...this.joinWaiters]) wake();
   }
 
   // — room.js —
@@ -176,7 +179,7 @@ export class Tab {
     this.joining = null;
     if (!reply.ok) {
       // No answer (the network slept through it): this connection is no use; a new one joins.
-      if (reply.unanswered || reply.error.code === 'too_many_requests') {
+      if (reply.unanswered || JOIN_LATER.has(reply.error.code)) {
         this.socket.disconnect();
         this.later(1000, () => this.ended || this.socket.connect());
         return;
@@ -336,7 +339,7 @@ export class Tab {
       };
       const req = http.request(
         `${this.options.proxy.url}${path}`,
-        { method, headers, agent: this.agent, timeout: ACK_TIMEOUT_MS },
+        { method, headers, agent: this.agent, timeout: REQUEST_TIMEOUT_MS },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -356,8 +359,8 @@ export class Tab {
           });
         },
       );
-      // The request as a whole, not only an idle socket, has 10 s (a sleeping network says nothing).
-      const timer = setTimeout(() => req.destroy(new Error('timeout')), ACK_TIMEOUT_MS);
+      // The request as a whole, not only an idle socket, has its time (a network asleep says nothing).
+      const timer = setTimeout(() => req.destroy(new Error('timeout')), REQUEST_TIMEOUT_MS);
       req.on('close', () => clearTimeout(timer));
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', () => finish(unanswered()));

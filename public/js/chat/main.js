@@ -62,8 +62,8 @@ const connection = stayInRoom({
   socket,
   room,
   lastSeq: timeline.lastSeq,
-  onJoined(data, after) {
-    if (data.truncated) timeline.skipAfter(after);
+  onJoined(data, first) {
+    if (data.truncated && Number.isFinite(first)) timeline.skipBefore(first);
     Object.assign(me, { pid: data.pid, user: data.user, nick: data.nick });
     markMentions(byId('messages'));
     people.load(data);
@@ -81,6 +81,8 @@ const outbox = createOutbox({
   socket,
   room,
   isJoined: connection.isJoined,
+  joins: connection.joins,
+  nextJoin: connection.nextJoin,
   me: () => me,
   timeline,
   replyTo: conversation.takeReply,
