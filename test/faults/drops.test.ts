@@ -86,7 +86,14 @@ test('dropped tabs catch up: every message once, in order; every acknowledged se
       const v = i === 0 ? owner : await h.visitor();
       const proxy = await TcpProxy.start(portOf(h.url));
       proxies.push(proxy);
-      const tab = new Tab({ name: `r${r}t${i}`, room, proxy, cookie: v.cookie, csrf: v.csrf });
+      const tab = new Tab({
+        name: `r${r}t${i}`,
+        room,
+        proxy,
+        cookie: v.cookie,
+        csrf: v.csrf,
+        scrollsUp: i % 2 === 1,
+      });
       tabs.push(tab);
       await tab.open();
     }

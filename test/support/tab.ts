@@ -40,6 +40,8 @@ export interface TabOptions {
   proxy: TcpProxy;
   cookie: string;
   csrf: string;
+  /** After a truncated rejoin the reader scrolls up at once (else only at the end). */
+  scrollsUp?: boolean;
 }
 
 export class Tab {
@@ -68,6 +70,7 @@ export class Tab {
   private connection = 0;
   /** Bumped when the list is cut short: a history page asked for before it is thrown away. */
   private cuts = 0;
+  private paging: Promise<'loaded' | 'failed' | 'none'> | null = null;
   private readonly pauses = new Set<() => void>();
   private readonly joinWaiters = new Set<() => void>();
   private readonly sending = new Set<Promise<void>>();
@@ -189,7 +192,10 @@ export class Tab {
     this.pid = reply.data.pid;
     // Everything up to the newest seq heard over this connection is here now: the replay
     // (all, or its newest part) came before the answer, and live messages since the attach.
-    if (reply.data.truncated) this.skipBefore(heardOver.first);
+    if (reply.data.truncated) {
+      this.skipBefore(heardOver.first);
+      if (this.options.scrollsUp) void this.readAll();
+    }
     this.heard = Math.max(this.heard, heardOver.top);
     this.joined = true;
     this.joins += 1;
@@ -233,7 +239,12 @@ export class Tab {
 
   // — history.js —
 
-  private async loadOlder(): Promise<'loaded' | 'failed' | 'none'> {
+  /** One page at a time: a second caller waits for the page on its way (history.js). */
+  private loadOlder(): Promise<'loaded' | 'failed' | 'none'> {
+    return (this.paging ??= this.loadPage().finally(() => (this.paging = null)));
+  }
+
+  private async loadPage(): Promise<'loaded' | 'failed' | 'none'> {
     const first = this.firstSeq();
     if (first === undefined || !this.more) return 'none';
     const cuts = this.cuts;
