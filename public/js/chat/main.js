@@ -101,4 +101,11 @@ const composer = createComposer({
 });
 wireMentionSound(byId('mention-sound', HTMLInputElement));
 wireUploads({ room, dropZone: byId('main'), onSent: timeline.show });
-createPicker({ socket, room, isJoined: connection.isJoined, onSent: timeline.show });
+createPicker({
+  socket,
+  room,
+  isJoined: connection.isJoined,
+  joins: connection.joins,
+  nextJoin: connection.nextJoin,
+  onSent: timeline.show,
+});

@@ -8,7 +8,7 @@
 import { find } from '../lib/dom.js';
 import { errorText, t } from '../lib/i18n.js';
 import { ack, clientId, request } from '../lib/net.js';
-import { untilAnswered } from '../lib/retry.js';
+import { untilAdmitted } from '../lib/retry.js';
 import { showError } from './alert.js';
 import { hasEnded } from './ending.js';
 import { showDraftState } from './render.js';
@@ -39,15 +39,7 @@ export function createOutbox(options) {
   async function deliver(draft, item) {
     showDraftState(item, 'pending');
     /** @type {import('../types').Reply<ChatMessage>} */
-    let reply;
-    for (;;) {
-      const joined = joins();
-      reply = await untilAnswered(() => attempt(draft), hasEnded);
-      if (reply.ok || reply.error.code !== 'not_participant' || hasEnded()) break;
-      // Refused before the tab was back in the room: again once it is (at once if it is now).
-      if (joins() === joined) await nextJoin();
-      if (hasEnded()) break;
-    }
+    const reply = await untilAdmitted(() => attempt(draft), { joins, nextJoin }, hasEnded);
     // The answer is for this draft, whatever the server echoed.
     if (reply.ok) return timeline.show({ ...reply.data, cid: draft.cid });
     if (!item.isConnected) return;
