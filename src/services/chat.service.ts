@@ -109,6 +109,8 @@ export class ChatService {
   /** Saves under way (a shutdown waits for them), and the refusal once it has begun. */
   private readonly saving = new Set<Promise<Inserted>>();
   private refusal?: Restarting;
+  /** Windows being read from the database, by room. */
+  private readonly reading = new Map<RoomId, Promise<void>>();
 
   constructor(private readonly deps: ChatDependencies) {
     this.recent = new RecentMessages({
@@ -274,12 +276,30 @@ export class ChatService {
     if (this.deps.alone) this.recent.fill(room, [], 1);
   }
 
-  /** Reads a room's newest messages into memory the first time they are asked for. */
-  private async ensureRecent(room: RoomId): Promise<void> {
-    if (!this.deps.alone || this.recent.knows(room)) return;
+  /**
+   * Reads a room's newest messages into memory the first time they are asked for (once, however
+   * many ask together). Messages saved while the read runs join the window: the read may miss them.
+   */
+  private ensureRecent(room: RoomId): Promise<void> {
+    if (!this.deps.alone || this.recent.knows(room)) return Promise.resolve();
+    let reading = this.reading.get(room);
+    if (!reading) {
+      reading = this.readRecent(room).finally(() => this.reading.delete(room));
+      this.reading.set(room, reading);
+    }
+    return reading;
+  }
+
+  private async readRecent(room: RoomId): Promise<void> {
     const asked = Math.max(this.deps.replayMax, HISTORY_PAGE * 4);
-    const docs = await Message.find({ room }).sort({ seq: -1 }).limit(asked).lean<MessageDoc[]>();
-    this.recent.fill(room, docs.map(toChatMessage), asked);
+    this.recent.reads(room);
+    try {
+      const docs = await Message.find({ room }).sort({ seq: -1 }).limit(asked).lean<MessageDoc[]>();
+      this.recent.read(room, docs.map(toChatMessage), asked);
+    } catch (err) {
+      this.recent.unread(room);
+      throw err;
+    }
   }
 
   private visibleTo(room: RoomId, viewerPid: string) {

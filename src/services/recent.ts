@@ -18,6 +18,12 @@ const visibleTo = (pid: string) => (m: ChatMessage) => !m.to || m.pid === pid ||
  */
 export class RecentMessages {
   private readonly rooms = new Map<RoomId, Window>();
+  /**
+   * Rooms whose newest messages are being read from the database, with the messages this process
+   * saved meanwhile: the read may have started before they were stored, and a window filled
+   * without them would have a hole that every replay and history page then skips.
+   */
+  private readonly reading = new Map<RoomId, ChatMessage[]>();
 
   constructor(private readonly options: { enabled: boolean; perRoom: number; rooms: number }) {}
 
@@ -32,10 +38,43 @@ export class RecentMessages {
 
   /** Starts a room's window from the newest messages read from the database (newest first). */
   fill(room: RoomId, newestFirst: ChatMessage[], asked: number): void {
+    this.start(room, [...newestFirst].reverse(), newestFirst.length < asked);
+  }
+
+  private start(room: RoomId, oldestFirst: ChatMessage[], fromStart: boolean): void {
     if (!this.options.enabled || this.rooms.has(room)) return;
-    const messages = [...newestFirst].reverse().slice(-this.options.perRoom);
-    this.rooms.set(room, { messages, fromStart: newestFirst.length < asked });
+    const messages = oldestFirst.slice(-this.options.perRoom);
+    this.rooms.set(room, {
+      messages,
+      fromStart: fromStart && messages.length === oldestFirst.length,
+    });
     if (this.rooms.size > this.options.rooms) this.rooms.delete(this.rooms.keys().next().value!);
+  }
+
+  /** A read of the room's newest messages starts: what is saved from now on is kept for it. */
+  reads(room: RoomId): void {
+    if (this.options.enabled && !this.rooms.has(room) && !this.reading.has(room))
+      this.reading.set(room, []);
+  }
+
+  /**
+   * The read that `reads` announced is done: the window starts from what it found and what was
+   * saved while it ran, whichever the read saw. Nothing, if the read was called off meanwhile
+   * (the room purged, the windows cleared) or another read filled the window first.
+   */
+  read(room: RoomId, newestFirst: ChatMessage[], asked: number): void {
+    const saved = this.reading.get(room);
+    this.reading.delete(room);
+    if (!saved) return;
+    const bySeq = new Map([...newestFirst, ...saved].map((m) => [m.seq, m]));
+    const oldestFirst = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    // The read found fewer than it asked for: nothing older is stored.
+    this.start(room, oldestFirst, newestFirst.length < asked);
+  }
+
+  /** A read that failed: nothing is kept for it any more. */
+  unread(room: RoomId): void {
+    this.reading.delete(room);
   }
 
   knows(room: RoomId): boolean {
@@ -45,7 +84,7 @@ export class RecentMessages {
   /** A message this process saved: the newest of its room. */
   add(message: ChatMessage): void {
     const window = this.rooms.get(message.room as RoomId);
-    if (!window) return;
+    if (!window) return void this.reading.get(message.room as RoomId)?.push(message);
     const last = window.messages.at(-1);
     // Saved out of order (a retry after a collision): the window cannot vouch for its order.
     if (last && last.seq >= message.seq) return void this.rooms.delete(message.room as RoomId);
@@ -92,9 +131,11 @@ export class RecentMessages {
 
   forget(room: RoomId): void {
     this.rooms.delete(room);
+    this.reading.delete(room);
   }
 
   clear(): void {
     this.rooms.clear();
+    this.reading.clear();
   }
 }

@@ -26,6 +26,8 @@ export interface Harness extends GifChat {
   visitor(): Promise<Visitor>;
   /** A connected client of the /room (lobby) namespace; closed with the harness. */
   lobby(): Promise<Socket>;
+  /** Stops the app alone (sockets, timers, server), keeping its database: half a restart. */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,8 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
   });
   const base = await listen(app);
   const { visitor, lobby, sockets } = clients(base, app.server);
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= app.close());
 
   return {
     ...app,
@@ -93,9 +97,10 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
     events,
     visitor,
     lobby,
+    stop,
     close: async () => {
       for (const s of sockets) s.disconnect();
-      await app.close();
+      await stop();
       await mongoose.connection.dropDatabase().catch(() => undefined);
       await mongoose.disconnect();
       await rm(uploads, { recursive: true, force: true });

@@ -39,6 +39,13 @@ export function wireHistory({ room, scroller, list, messages }) {
       older.textContent = t('loadFailed');
       return false;
     }
+    // A truncated rejoin cut the list short meanwhile (the anchor went with it): this page
+    // belongs below what is shown now, and would leave a hole above it. The next page starts
+    // from the new first message.
+    if (!anchor.isConnected) {
+      older.textContent = label;
+      return true;
+    }
     const anchorTop = anchor.getBoundingClientRect().top;
     // Older history is not news: keep the screen reader's log quiet while it goes in.
     list.setAttribute('aria-live', 'off');

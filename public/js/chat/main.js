@@ -63,8 +63,8 @@ const connection = stayInRoom({
   socket,
   room,
   lastSeq: timeline.lastSeq,
-  onJoined(data, after) {
-    if (data.truncated) timeline.skipAfter(after);
+  onJoined(data, first) {
+    if (data.truncated && Number.isFinite(first)) timeline.skipBefore(first);
     Object.assign(me, { pid: data.pid, user: data.user, nick: data.nick });
     markMentions(byId('messages'));
     people.load(data);
@@ -83,6 +83,8 @@ const outbox = createOutbox({
   socket,
   room,
   isJoined: connection.isJoined,
+  joins: connection.joins,
+  nextJoin: connection.nextJoin,
   me: () => me,
   timeline,
   replyTo: conversation.takeReply,
@@ -101,4 +103,11 @@ const composer = createComposer({
 });
 wireMentionSound(byId('mention-sound', HTMLInputElement));
 wireUploads({ room, dropZone: byId('main'), onSent: timeline.show });
-createPicker({ socket, room, isJoined: connection.isJoined, onSent: timeline.show });
+createPicker({
+  socket,
+  room,
+  isJoined: connection.isJoined,
+  joins: connection.joins,
+  nextJoin: connection.nextJoin,
+  onSent: timeline.show,
+});

@@ -7,7 +7,7 @@
 import { byId, el } from '../lib/dom.js';
 import { errorText, t } from '../lib/i18n.js';
 import { ack, clientId, request } from '../lib/net.js';
-import { untilAnswered } from '../lib/retry.js';
+import { untilAdmitted } from '../lib/retry.js';
 import { clearError, showError } from './alert.js';
 import { hasEnded } from './ending.js';
 
@@ -19,9 +19,10 @@ const SEARCH_DELAY_MS = 250;
 
 /**
  * @param {{ socket: import('../types').ChatSocket, room: string, isJoined: () => boolean,
+ *   joins: () => number, nextJoin: () => Promise<unknown>,
  *   onSent: (message: ChatMessage) => void }} options
  */
-export function createPicker({ socket, room, isJoined, onSent }) {
+export function createPicker({ socket, room, isJoined, joins, nextJoin, onSent }) {
   const button = byId('picker-button', HTMLButtonElement);
   const panel = byId('picker');
   const search = byId('picker-search', HTMLInputElement);
@@ -117,11 +118,12 @@ export function createPicker({ socket, room, isJoined, onSent }) {
     const cid = clientId();
     const url = `/room/${encodeURIComponent(room)}/gif`;
     /** @type {import('../types').Reply<ChatMessage>} */
-    const reply = await untilAnswered(
+    const reply = await untilAdmitted(
       () =>
         isJoined()
           ? ack(socket, 'gif', { name: item.name, cid })
           : request(url, { json: { gif: item.name, cid } }),
+      { joins, nextJoin },
       hasEnded,
     );
     if (reply.ok) onSent(reply.data);

@@ -35,12 +35,13 @@ export function createTimeline({ room, me, nameOf }) {
       return item;
     },
     /**
-     * More was missed after `seq` than the rejoin replayed: what is shown up to it goes, and the
-     * history pages back from the newest (no hole in the middle).
-     * @param {number} seq
+     * More was missed than the rejoin replayed, which starts at `first`: everything shown before it
+     * goes — what was shown before the drop, and one's own sends answered meanwhile, which lie in
+     * the gap — and the history pages back from `first` (no hole in the middle).
+     * @param {number} first
      */
-    skipAfter(seq) {
-      messages.forgetThrough(seq);
+    skipBefore(first) {
+      messages.forgetThrough(first - 1);
       history.more();
     },
     /** A saved message changed (edited, deleted). @param {ChatMessage} m */

@@ -11,6 +11,8 @@ import { csrfToken } from './page-data.js';
 /** @typedef {import('../types').Answers} Answers */
 
 export const ACK_TIMEOUT_MS = 10_000;
+/** A request with no answer by then is given up (a network asleep answers nothing, ever). */
+export const REQUEST_TIMEOUT_MS = 15_000;
 
 /** @returns {{ ok: false, error: ErrorPayload, unanswered: true }} */
 export const unanswered = () => ({
@@ -77,13 +79,13 @@ export function replyOf(status, body, fallback = t('noAnswer')) {
 }
 
 /**
- * fetch with the CSRF header, JSON in and out.
+ * fetch with the CSRF header, JSON in and out; `unanswered` after `ms`.
  * @template T
  * @param {string} url
- * @param {{ method?: string, json?: unknown }} [options]
+ * @param {{ method?: string, json?: unknown, ms?: number }} [options]
  * @returns {Promise<Reply<T>>}
  */
-export async function request(url, { method = 'POST', json } = {}) {
+export async function request(url, { method = 'POST', json, ms = REQUEST_TIMEOUT_MS } = {}) {
   /** @type {Record<string, string>} */
   const headers = { 'x-csrf-token': csrfToken, accept: 'application/json' };
   if (json !== undefined) headers['content-type'] = 'application/json';
@@ -93,6 +95,7 @@ export async function request(url, { method = 'POST', json } = {}) {
       headers,
       body: json === undefined ? undefined : JSON.stringify(json),
       credentials: 'same-origin',
+      signal: AbortSignal.timeout(ms),
     });
     return replyOf(res.status, await res.json().catch(() => ({})));
   } catch {

@@ -39,3 +39,22 @@ export async function untilAnswered(attempt, cancelled = () => false) {
     await pause(Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** tries));
   }
 }
+
+/**
+ * untilAnswered, and refused as `not_participant` — the tab is not back in the room yet (back from
+ * a drop, an HTTP retry can beat the socket's rejoin) — again after the next join (at once if one
+ * happened meanwhile).
+ * @template T
+ * @param {() => Promise<import('../types').Reply<T>>} attempt
+ * @param {{ joins: () => number, nextJoin: () => Promise<unknown> }} room
+ * @param {() => boolean} [cancelled]
+ */
+export async function untilAdmitted(attempt, room, cancelled = () => false) {
+  for (;;) {
+    const joined = room.joins();
+    const reply = await untilAnswered(attempt, cancelled);
+    if (reply.ok || reply.error.code !== 'not_participant' || cancelled()) return reply;
+    if (room.joins() === joined) await room.nextJoin();
+    if (cancelled()) return reply;
+  }
+}
