@@ -2,7 +2,8 @@ import mongoose from 'mongoose';
 import { createApp, type GifChat } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { Message, type MessageDoc } from '../../src/models/message.model';
-import { listen, startHarness, until, type Harness } from '../support/harness';
+import { listen, startHarness, type Harness } from '../support/harness';
+import { eventually } from '../support/wait';
 import { TcpProxy } from '../support/proxy';
 import { Tab } from '../support/tab';
 
@@ -98,7 +99,10 @@ test('dropped tabs catch up: every message once, in order; every acknowledged se
       await tab.open();
     }
   }
-  await until(() => tabs.every((t) => t.isJoined), 60_000);
+  await eventually(() => tabs.every((t) => t.isJoined), {
+    within: 60_000,
+    what: 'every tab to join its room',
+  });
 
   const started = Date.now();
   const elapsed = () => Date.now() - started;
@@ -172,16 +176,19 @@ test('dropped tabs catch up: every message once, in order; every acknowledged se
   await Promise.all(tabs.map((t) => t.sent()));
   const stored = async (room: string) =>
     Message.find({ room }).sort({ seq: 1 }).lean<MessageDoc[]>();
-  await until(async () => {
-    if (!tabs.every((t) => t.isJoined)) return false;
-    await app.settled();
-    for (const [r, room] of rooms.entries()) {
-      const top = (await stored(room)).at(-1)?.seq ?? 0;
-      const inRoom = tabs.slice(r * TABS_PER_ROOM, (r + 1) * TABS_PER_ROOM);
-      if (inRoom.some((t) => t.lastSeq() < top)) return false;
-    }
-    return true;
-  }, 120_000);
+  await eventually(
+    async () => {
+      if (!tabs.every((t) => t.isJoined)) return false;
+      await app.settled();
+      for (const [r, room] of rooms.entries()) {
+        const top = (await stored(room)).at(-1)?.seq ?? 0;
+        const inRoom = tabs.slice(r * TABS_PER_ROOM, (r + 1) * TABS_PER_ROOM);
+        if (inRoom.some((t) => t.lastSeq() < top)) return false;
+      }
+      return true;
+    },
+    { within: 120_000, what: 'every tab back in its room and up to its newest message' },
+  );
   // The readers scroll to the top: older pages fill in before what they hold, never a hole.
   await Promise.all(tabs.map((t) => t.readAll()));
 
