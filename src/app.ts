@@ -218,9 +218,12 @@ export function createApp({
   const lobbyPage = lobbyController({ rooms: rooms.rooms });
   // A first visit to the lobby brings no session cookie, so it has no session to read (no notice
   // to show): it is answered before the session, body and CSRF layers, which would only make and
-  // throw away an empty session. Visitors with a session get the same page through `routes`.
+  // throw away an empty session. So is a returning visitor whose session this process knows to
+  // have nothing for the page and nothing to store (the usual case: the session layer would only
+  // parse it, hash it twice and change nothing). Anyone else gets the same page through `routes`.
   app.get('/', (req, res, next) => {
-    if ((req.cookies as Record<string, string | undefined>)[SESSION_COOKIE]) return next();
+    const cookie = (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE];
+    if (cookie && !sessions.untouched(cookie)) return next();
     return lobbyPage(req, res);
   });
   app.use(sessions.middleware);

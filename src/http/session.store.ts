@@ -15,6 +15,8 @@ interface Cached {
   json: string;
   expires: number;
   touchedAt: number;
+  /** Whether it holds a one-time notice (a page shows it, and so changes the session). */
+  flash: boolean;
 }
 
 export interface SessionStoreOptions {
@@ -53,8 +55,10 @@ export class SessionStore extends Store {
       .findOne({ _id: sid })
       .then((doc) => {
         if (!doc || doc.expires.getTime() <= Date.now()) return callback(null, null);
-        this.remember(sid, doc.session, doc.expires.getTime(), doc.lastModified?.getTime() ?? 0);
-        callback(null, JSON.parse(doc.session) as SessionData);
+        const session = JSON.parse(doc.session) as SessionData;
+        const touchedAt = doc.lastModified?.getTime() ?? 0;
+        this.remember(sid, doc.session, doc.expires.getTime(), touchedAt, session);
+        callback(null, session);
       })
       .catch((err: unknown) => callback(err));
   }
@@ -65,7 +69,7 @@ export class SessionStore extends Store {
     const doc = { session: json, expires: new Date(expires), lastModified: new Date() };
     this.write(sid, doc)
       .then(() => {
-        this.remember(sid, json, expires, Date.now());
+        this.remember(sid, json, expires, Date.now(), session);
         callback?.();
       })
       .catch((err: unknown) => callback?.(err));
@@ -92,6 +96,16 @@ export class SessionStore extends Store {
       .deleteOne({ _id: sid })
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
+  }
+
+  /**
+   * Whether a request that only reads the session would leave it as it is, known from memory
+   * alone: the session is kept here, unexpired, holds no one-time notice, and its touch is not due.
+   * Such a request may skip the session layer (express-session would change nothing, store nothing).
+   */
+  untouched(sid: string): boolean {
+    const entry = this.fresh(sid);
+    return !!entry && !entry.flash && Date.now() - entry.touchedAt < this.options.touchAfterMs;
   }
 
   /** The session, as `get` gives it, for code that is not a request (sockets). */
@@ -145,10 +159,16 @@ export class SessionStore extends Store {
     return entry;
   }
 
-  private remember(sid: string, json: string, expires: number, touchedAt: number): void {
+  private remember(
+    sid: string,
+    json: string,
+    expires: number,
+    touchedAt: number,
+    session: Partial<SessionData>,
+  ): void {
     if (this.options.cacheSize <= 0) return;
     this.cache.delete(sid);
-    this.cache.set(sid, { json, expires, touchedAt });
+    this.cache.set(sid, { json, expires, touchedAt, flash: session.flash !== undefined });
     if (this.cache.size > this.options.cacheSize) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);

@@ -1,3 +1,4 @@
+import { signedCookie } from 'cookie-parser';
 import session, { type SessionOptions } from 'express-session';
 import type { RequestHandler } from 'express';
 import type mongoose from 'mongoose';
@@ -16,6 +17,12 @@ export interface Sessions {
   store: SessionStore;
   /** Deletes expired sessions (the sweeper runs it: FerretDB has no TTL indexes). */
   expiry: SweepTask;
+  /**
+   * Whether a page that shows nothing of the session may skip the session layer for this session
+   * cookie (as it came, `s:<id>.<signature>`): it is genuine and its session, known from memory,
+   * would be left exactly as it is by the request (see SessionStore.untouched).
+   */
+  untouched(cookie: string): boolean;
 }
 
 /**
@@ -52,5 +59,10 @@ export function createSessions(
     middleware: session(options),
     store,
     expiry: { name: 'sessions', everyMs: 10 * 60_000, run: (now) => store.expire(now) },
+    untouched: (cookie) => {
+      // express-session's own check: the signature made with the secret (cookie-signature).
+      const sid = signedCookie(cookie, config.SESSION_SECRET);
+      return typeof sid === 'string' && sid !== cookie && store.untouched(sid);
+    },
   };
 }
