@@ -6,6 +6,10 @@ import { AppError } from '../errors';
 import { GifCorrupt, GifTooLarge, NotAGif } from './errors';
 import { walkGif, type GifLayout } from './gif-structure';
 
+// Every upload is decoded once (bytes seen before are not decoded again): libvips' cache of
+// operations (50 MB by default) would only keep the frames of files that never come back.
+sharp.cache(false);
+
 export interface GifLimits {
   maxBytes: number;
   maxWidth: number;
