@@ -5,10 +5,10 @@ import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type mongoose from 'mongoose';
-import morgan from 'morgan';
 import nunjucks from 'nunjucks';
 import { Server } from 'socket.io';
 import type { Config } from './config';
+import { accessLog } from './http/access-log';
 import { assets, publicFiles } from './http/assets';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { lobbyController } from './http/lobby.controller';
@@ -217,7 +217,7 @@ export function createApp({
   app.set('view engine', 'njk');
 
   if (config.NODE_ENV !== 'test')
-    app.use(morgan(config.NODE_ENV === 'production' ? 'combined' : 'dev'));
+    app.use(accessLog(config.NODE_ENV === 'production' ? 'combined' : 'dev'));
   app.use(securityHeaders());
   app.use(cookieParser());
   app.use(i18n());
