@@ -168,7 +168,17 @@ export function createApp({
     blurred: (room, ids) => reports.blurredAmong(room, ids),
     alone: !redis,
   });
-  const sessions = createSessions(config, connection, cluster);
+  // Each process keeps the sessions in use in memory; one that writes a session tells the others,
+  // which forget their copy (a server-side emit reaches every other process, never the sender).
+  const sessions = createSessions(
+    config,
+    connection,
+    redis ? { announce: (sid) => lobby.serverSideEmit('session', sid) } : undefined,
+  );
+  if (redis)
+    lobby.on('session', (sid: unknown) => {
+      if (typeof sid === 'string') sessions.store.forget(sid);
+    });
   const chatHandlers = registerChatHandlers(chatNsp, {
     sessions: {
       load: (sid) => sessions.store.fetch(sid),
@@ -225,22 +235,28 @@ export function createApp({
   if (config.NODE_ENV !== 'test')
     app.use(morgan(config.NODE_ENV === 'production' ? 'combined' : 'dev'));
   app.use(securityHeaders());
-  // Pages, styles, scripts and JSON go compressed (the lobby brings its own, made once).
-  app.use(compression());
   app.use(cookieParser());
   app.use(i18n());
   // Counts requests under way; while the process drains, answers 503 `restarting` (in the language).
   app.use(drain.gate);
-  app.use(assets(path.join(ROOT, 'public'), config));
-  app.use(publicFiles(path.join(ROOT, 'public')));
+  const files = assets(path.join(ROOT, 'public'), config);
+  app.use(files.locals);
   const lobbyPage = lobbyController({ rooms: rooms.rooms });
   // A first visit to the lobby brings no session cookie, so it has no session to read (no notice
   // to show): it is answered before the session, body and CSRF layers, which would only make and
-  // throw away an empty session. Visitors with a session get the same page through `routes`.
+  // throw away an empty session. So is a returning visitor whose session this process knows to
+  // have nothing for the page and nothing to store (the usual case: the session layer would only
+  // parse it, hash it twice and change nothing). Anyone else gets the same page through `routes`.
   app.get('/', (req, res, next) => {
-    if ((req.cookies as Record<string, string | undefined>)[SESSION_COOKIE]) return next();
+    const cookie = (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE];
+    if (cookie && !sessions.untouched(cookie)) return next();
     return lobbyPage(req, res);
   });
+  // Pages, styles, scripts and JSON go compressed (the shared lobby above comes compressed, made
+  // once per change).
+  app.use(compression());
+  app.use(files.files);
+  app.use(publicFiles(path.join(ROOT, 'public')));
   app.use(sessions.middleware);
   app.use(
     routes({

@@ -38,14 +38,15 @@ export function clientConfig(config: Pick<Config, 'MAX_GIF_BYTES' | 'TYPING_TIME
 }
 
 /**
- * Serves `dir` under /static/<version>/ with immutable caching, so a deploy never runs stale scripts
- * and a browser never asks twice; module imports are relative, so they stay in that version. Gives
- * templates `asset('js/chat/main.js')` (that URL), `limits` and `clientConfigJson`.
+ * Serves `dir` under /static/<version>/ with immutable caching (`files`), so a deploy never runs
+ * stale scripts and a browser never asks twice; module imports are relative, so they stay in that
+ * version. Gives templates `asset('js/chat/main.js')` (that URL), `limits` and `clientConfigJson`
+ * (`locals`, which pages need before the files are looked at).
  * The digest is taken once, here: in development, where files change under a running server, and
  * for another version's URL (a page from a process not yet or no longer deployed), the files are
  * served as they are now, to be revalidated.
  */
-export function assets(dir: string, config: Config): Router {
+export function assets(dir: string, config: Config): { files: Router; locals: RequestHandler } {
   const version = contentHash(dir);
   const frozen = config.NODE_ENV !== 'development';
   const options = { index: false, redirect: false } as const;
@@ -58,15 +59,17 @@ export function assets(dir: string, config: Config): Router {
     clientConfigJson: JSON.stringify(limits),
   };
 
-  const router = Router();
-  router.use(`${STATIC_PREFIX}/:version`, (req, res, next) =>
+  const files = Router();
+  files.use(`${STATIC_PREFIX}/:version`, (req, res, next) =>
     (frozen && req.params.version === version ? forever : revalidate)(req, res, next),
   );
-  router.use((_req, res, next) => {
-    Object.assign(res.locals, locals);
-    next();
-  });
-  return router;
+  return {
+    files,
+    locals: (_req, res, next) => {
+      Object.assign(res.locals, locals);
+      next();
+    },
+  };
 }
 
 /**

@@ -28,7 +28,8 @@ export function gifController({ gifs, limits, admission, people }: GifController
       try {
         const { cid } = parseOrThrow(gifFieldsSchema, req.body);
         const person = people.speaker(id, personFrom(req));
-        const message = await gifs.upload(id, person, file.path, file.originalname, cid);
+        const { sha256 } = file as { sha256?: string };
+        const message = await gifs.upload(id, person, file.path, file.originalname, cid, sha256);
         res.status(201).json(message);
       } finally {
         // The pipeline removes it; this covers a refusal before the pipeline saw it.

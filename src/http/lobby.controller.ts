@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
@@ -16,14 +17,26 @@ const querySchema = z.object({
 });
 
 const DEFAULT_QUERY = querySchema.parse({});
+const DEFAULT_KEY = JSON.stringify(DEFAULT_QUERY);
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+interface Variant {
+  body: Buffer;
+  /** Made once with the bytes (express would hash them again on every send). */
+  etag: string;
+}
 
 interface Rendered {
   version: number;
   at: number;
-  html: Buffer;
-  br: Buffer;
-  gzip: Buffer;
+  variants: Record<Encoding, Variant>;
 }
+
+const variant = (body: Buffer): Variant => ({
+  body,
+  etag: `"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64url')}"`,
+});
 
 /** A page may say "5 minutes ago": it is rendered again after this, even if no room changed. */
 const FRESH_MS = 30_000;
@@ -36,6 +49,18 @@ const KEPT = 64;
  */
 export function lobbyController({ rooms }: { rooms: RoomService }) {
   const rendered = new Map<string, Rendered>();
+  // Browsers send a handful of Accept-Encoding spellings: each is negotiated once.
+  const encodings = new Map<string, Encoding>();
+  const encodingOf = (req: Request): Encoding => {
+    const header = req.headers['accept-encoding'] ?? '';
+    let encoding = encodings.get(header);
+    if (!encoding) {
+      encoding = (req.acceptsEncodings('br', 'gzip', 'identity') || 'identity') as Encoding;
+      if (encodings.size >= KEPT) encodings.clear();
+      encodings.set(header, encoding);
+    }
+    return encoding;
+  };
 
   const render = (res: Response, locals: object) =>
     new Promise<string>((resolve, reject) =>
@@ -58,7 +83,7 @@ export function lobbyController({ rooms }: { rooms: RoomService }) {
       delete req.session.flash;
       return res.render('lobby.njk', { ...locals(), flash });
     }
-    const key = `${String(res.locals.lang)}\n${JSON.stringify(query)}`;
+    const key = `${String(res.locals.lang)}\n${input === DEFAULT_QUERY ? DEFAULT_KEY : JSON.stringify(query)}`;
     const version = rooms.version();
     let page = rendered.get(key);
     if (!page || page.version !== version || Date.now() - page.at > FRESH_MS) {
@@ -68,15 +93,19 @@ export function lobbyController({ rooms }: { rooms: RoomService }) {
         brotli(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }),
         gzipped(html, { level: 6 }),
       ]);
-      page = { version, at: Date.now(), html, br, gzip: gz };
+      page = {
+        version,
+        at: Date.now(),
+        variants: { identity: variant(html), br: variant(br), gzip: variant(gz) },
+      };
       rendered.delete(key);
       rendered.set(key, page);
       if (rendered.size > KEPT) rendered.delete(rendered.keys().next().value!);
     }
-    const encoding = req.acceptsEncodings('br', 'gzip', 'identity');
-    res.vary('Accept-Encoding').type('html').set('Cache-Control', 'no-cache');
-    if (encoding === 'br') return res.set('Content-Encoding', 'br').send(page.br);
-    if (encoding === 'gzip') return res.set('Content-Encoding', 'gzip').send(page.gzip);
-    res.send(page.html);
+    const encoding = encodingOf(req);
+    const { body, etag } = page.variants[encoding];
+    res.vary('Accept-Encoding').type('html').set('Cache-Control', 'no-cache').set('ETag', etag);
+    if (encoding !== 'identity') res.set('Content-Encoding', encoding);
+    res.send(body);
   };
 }

@@ -15,6 +15,10 @@ interface Cached {
   json: string;
   expires: number;
   touchedAt: number;
+  /** When it was read or written here (a shared store keeps it for `keepMs` at most). */
+  since: number;
+  /** Whether it holds a one-time notice (a page shows it, and so changes the session). */
+  flash: boolean;
 }
 
 export interface SessionStoreOptions {
@@ -24,16 +28,27 @@ export interface SessionStoreOptions {
   touchAfterMs: number;
   /** Used when a session has no cookie expiry. */
   ttlMs: number;
+  /**
+   * Set when other processes serve the site too: tells them this process wrote a session (they
+   * call `forget`). Their copies then last `keepMs` at most, should an announcement be lost.
+   */
+  announce?: (sid: string) => void;
+  /** How long a shared store keeps a session in memory without reading it again. */
+  keepMs?: number;
 }
 
 /**
  * Sessions in the database, looked up by `_id` alone (the one filter every server answers
  * directly), with the sessions in use kept in memory so a page, a post or a socket handshake of
- * someone active costs no query. Only a process serving the site alone may keep them: another
- * process could change a session behind its back. Every write is acknowledged.
+ * someone active costs no query. When several processes serve the site, each announces the
+ * sessions it writes and the others forget their copies (a read that was under way when such an
+ * announcement came is not kept), and a copy is read again after `keepMs` in any case. Every
+ * write is acknowledged.
  */
 export class SessionStore extends Store {
   private readonly cache = new Map<string, Cached>();
+  /** Counts the announcements heard: a read begun before one may bring back what it replaced. */
+  private forgotten = 0;
 
   constructor(
     private readonly connection: mongoose.Connection,
@@ -49,12 +64,16 @@ export class SessionStore extends Store {
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
     const cached = this.fresh(sid);
     if (cached) return callback(null, JSON.parse(cached.json) as SessionData);
+    const forgotten = this.forgotten;
     this.sessions
       .findOne({ _id: sid })
       .then((doc) => {
         if (!doc || doc.expires.getTime() <= Date.now()) return callback(null, null);
-        this.remember(sid, doc.session, doc.expires.getTime(), doc.lastModified?.getTime() ?? 0);
-        callback(null, JSON.parse(doc.session) as SessionData);
+        const session = JSON.parse(doc.session) as SessionData;
+        const touchedAt = doc.lastModified?.getTime() ?? 0;
+        if (forgotten === this.forgotten)
+          this.remember(sid, doc.session, doc.expires.getTime(), touchedAt, session);
+        callback(null, session);
       })
       .catch((err: unknown) => callback(err));
   }
@@ -65,7 +84,9 @@ export class SessionStore extends Store {
     const doc = { session: json, expires: new Date(expires), lastModified: new Date() };
     this.write(sid, doc)
       .then(() => {
-        this.remember(sid, json, expires, Date.now());
+        this.remember(sid, json, expires, Date.now(), session);
+        // Told before the request goes on, so a next request served elsewhere finds it forgotten.
+        this.options.announce?.(sid);
         callback?.();
       })
       .catch((err: unknown) => callback?.(err));
@@ -90,8 +111,27 @@ export class SessionStore extends Store {
     this.cache.delete(sid);
     this.sessions
       .deleteOne({ _id: sid })
-      .then(() => callback?.())
+      .then(() => {
+        this.options.announce?.(sid);
+        callback?.();
+      })
       .catch((err: unknown) => callback?.(err));
+  }
+
+  /**
+   * Whether a request that only reads the session would leave it as it is, known from memory
+   * alone: the session is kept here, unexpired, holds no one-time notice, and its touch is not due.
+   * Such a request may skip the session layer (express-session would change nothing, store nothing).
+   */
+  untouched(sid: string): boolean {
+    const entry = this.fresh(sid);
+    return !!entry && !entry.flash && Date.now() - entry.touchedAt < this.options.touchAfterMs;
+  }
+
+  /** Another process wrote this session: the copy here (or a read under way) is out of date. */
+  forget(sid: string): void {
+    this.forgotten++;
+    this.cache.delete(sid);
   }
 
   /** The session, as `get` gives it, for code that is not a request (sockets). */
@@ -135,7 +175,8 @@ export class SessionStore extends Store {
   private fresh(sid: string): Cached | undefined {
     const entry = this.cache.get(sid);
     if (!entry) return undefined;
-    if (entry.expires <= Date.now()) {
+    const now = Date.now();
+    if (entry.expires <= now || now - entry.since > (this.options.keepMs ?? Infinity)) {
       this.cache.delete(sid);
       return undefined;
     }
@@ -145,10 +186,17 @@ export class SessionStore extends Store {
     return entry;
   }
 
-  private remember(sid: string, json: string, expires: number, touchedAt: number): void {
+  private remember(
+    sid: string,
+    json: string,
+    expires: number,
+    touchedAt: number,
+    session: Partial<SessionData>,
+  ): void {
     if (this.options.cacheSize <= 0) return;
     this.cache.delete(sid);
-    this.cache.set(sid, { json, expires, touchedAt });
+    const flash = session.flash !== undefined;
+    this.cache.set(sid, { json, expires, touchedAt, since: Date.now(), flash });
     if (this.cache.size > this.options.cacheSize) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -59,7 +59,10 @@ async function discardFiles(req: Request): Promise<void> {
   await Promise.all([...entry.paths].map((p) => unlink(p).catch(() => undefined)));
 }
 
-/** Streams the upload to a random name on disk, checking magic bytes on the way; never buffers it. */
+/**
+ * Streams the upload to a random name on disk, checking magic bytes and taking its SHA-256 (the
+ * file's `sha256`) on the way; never buffers it.
+ */
 function gifStorage(dir: string): StorageEngine {
   let ready: Promise<unknown> | undefined;
   return {
@@ -87,9 +90,12 @@ function gifStorage(dir: string): StorageEngine {
     const filename = `${randomBytes(16).toString('hex')}.gif`;
     const target = path.join(dir, filename);
     let size = 0;
+    // The content id (SHA-256), taken on the way: the pipeline need not read the file again for it.
+    const hash = createHash('sha256');
     const count = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
+        hash.update(chunk);
         done(null, chunk);
       },
     });
@@ -104,7 +110,8 @@ function gifStorage(dir: string): StorageEngine {
       () => {
         const truncated = (file.stream as { truncated?: boolean }).truncated;
         if (truncated) return discard(new TooLarge('gif_too_large'));
-        cb(null, { filename, path: target, size });
+        const sha256 = hash.digest('hex');
+        cb(null, { filename, path: target, size, sha256 } as Partial<Express.Multer.File>);
       },
       (err: unknown) => discard(err as Error),
     );

@@ -1,9 +1,14 @@
 import { webcrypto } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { AppError } from '../errors';
 import { GifCorrupt, GifTooLarge, NotAGif } from './errors';
 import { walkGif, type GifLayout } from './gif-structure';
+
+// Every upload is decoded once (bytes seen before are not decoded again): libvips' cache of
+// operations (50 MB by default) would only keep the frames of files that never come back.
+sharp.cache(false);
 
 export interface GifLimits {
   maxBytes: number;
@@ -38,14 +43,83 @@ export interface GifInfo {
  * NotAGif and GifCorrupt (415), GifTooLarge (413, with the limit in `params.max`).
  * The file is read into memory: it is bounded by `maxBytes` before it is read.
  */
-export async function inspectGif(file: string, limits: Partial<GifLimits> = {}): Promise<GifInfo> {
+export async function inspectGif(
+  file: string,
+  limits: Partial<GifLimits> = {},
+  known: { sha256?: string } = {},
+): Promise<GifInfo> {
   const max = { ...DEFAULT_GIF_LIMITS, ...limits };
-  const bytes = await readBounded(file, max.maxBytes);
-  // Structure and declared size first: a bomb is refused before sharp allocates anything.
-  checkLimits(walkGif(bytes), max);
-  const [decoded, sha256] = await Promise.all([decode(bytes, max), sha256Hex(bytes)]);
-  return { ...decoded, bytes: bytes.length, sha256 };
+  // A burst of uploads is inspected a few at a time: decoding is CPU work on as many threads as
+  // there are cores anyway, and each inspection holds its file and frames in memory meanwhile.
+  return inspections.run(async () => {
+    const bytes = await readBounded(file, max.maxBytes);
+    // Structure and declared size first: a bomb is refused before sharp allocates anything.
+    checkLimits(walkGif(bytes), max);
+    const [decoded, sha256] = await Promise.all([
+      decode(bytes, max),
+      known.sha256 ?? sha256Hex(bytes),
+    ]);
+    return { ...decoded, bytes: bytes.length, sha256 };
+  });
 }
+
+/**
+ * What inspectGif reports, for a file whose very bytes (SHA-256 `sha256`, taken as it was
+ * written) passed inspectGif before and are stored: the limits are checked again (they may have
+ * changed) from the GIF's headers, but its frames are not decoded again, and it is not read into
+ * memory. Refuses what inspectGif refuses by size or kind.
+ */
+export async function describeInspected(
+  file: string,
+  sha256: string,
+  limits: Partial<GifLimits> = {},
+): Promise<GifInfo> {
+  const max = { ...DEFAULT_GIF_LIMITS, ...limits };
+  const { size } = await stat(file);
+  if (size > max.maxBytes) throw new GifTooLarge('bytes', max.maxBytes);
+  try {
+    const meta = await sharp(file, { animated: true, limitInputPixels: max.maxPixels }).metadata();
+    if (meta.format !== 'gif') throw new NotAGif();
+    const layout = {
+      width: meta.width,
+      height: meta.pageHeight ?? meta.height,
+      frames: meta.pages ?? 1,
+    };
+    checkLimits(layout, max);
+    return {
+      ...layout,
+      durationMs: playTime(meta.delay ?? [], layout.frames),
+      bytes: size,
+      sha256,
+    };
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new GifCorrupt();
+  }
+}
+
+/** At most `limit` tasks at once; the others wait their turn (none is refused). */
+class Turns {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((go) => this.waiting.push(go));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      // The slot passes to the next in line, or is freed.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+const inspections = new Turns(availableParallelism());
 
 async function readBounded(file: string, maxBytes: number): Promise<Buffer> {
   const handle = await open(file, 'r');

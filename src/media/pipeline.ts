@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Logger } from '../logger';
-import { inspectGif, type GifInfo, type GifLimits } from './inspect';
+import { describeInspected, inspectGif, type GifInfo, type GifLimits } from './inspect';
 import { mediaNames, type MediaStore } from './store';
 import type { TranscodeJob, Transcoder } from './transcode';
 
@@ -40,15 +40,21 @@ export interface IngestResult extends GifInfo {
  * always there to serve. The temp file is removed in every case.
  * Throws the refusals of inspectGif, and MediaBusy (503) when the transcoding queue is full.
  */
-export async function ingestGif(tempFile: string, deps: IngestDeps): Promise<IngestResult> {
+export async function ingestGif(
+  tempFile: string,
+  deps: IngestDeps,
+  known: { sha256?: string } = {},
+): Promise<IngestResult> {
   const { store } = deps;
   const videoTemp = `${tempFile}.mp4`;
   let job: TranscodeJob | undefined;
   let release = () => undefined as void;
   try {
-    const info = await inspectGif(tempFile, deps.limits);
+    const info = await (known.sha256
+      ? knownContent(tempFile, known.sha256, deps, (end) => (release = end))
+      : inspectGif(tempFile, deps.limits));
     const names = mediaNames(info.sha256);
-    if (deps.claim) release = await deps.claim(names.id);
+    if (deps.claim && !known.sha256) release = await deps.claim(names.id);
     const [hasVideo, hasPoster] = await Promise.all([
       store.exists(names.mp4),
       store.exists(names.webp),
@@ -77,6 +83,23 @@ export async function ingestGif(tempFile: string, deps: IngestDeps): Promise<Ing
     await job?.done;
     await Promise.all([rm(tempFile, { force: true }), rm(videoTemp, { force: true })]);
   }
+}
+
+/**
+ * The file's content id was taken while it was written (`sha256`): it is claimed before the file
+ * is inspected, so uploads of the same bytes take turns, and bytes already stored (they passed
+ * inspection then) are only checked against the limits, not decoded again.
+ */
+async function knownContent(
+  file: string,
+  sha256: string,
+  deps: IngestDeps,
+  claimed: (release: () => void) => void,
+): Promise<GifInfo> {
+  const names = mediaNames(sha256);
+  if (deps.claim) claimed(await deps.claim(names.id));
+  if (await deps.store.exists(names.gif)) return describeInspected(file, sha256, deps.limits);
+  return inspectGif(file, deps.limits, { sha256 });
 }
 
 async function storePoster(

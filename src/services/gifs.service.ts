@@ -72,8 +72,14 @@ export class GifService {
     tempFile: string,
     originalName: string | undefined,
     cid?: string,
+    /** The file's SHA-256 (hex), when it was taken as the file was written. */
+    sha256?: string,
   ): Promise<ChatMessage> {
-    const result = await ingestGif(tempFile, { ...this.deps, claim: (id) => this.claim(id) });
+    const result = await ingestGif(
+      tempFile,
+      { ...this.deps, claim: (id) => this.claim(id) },
+      { sha256 },
+    );
     const urls = urlsOf(result);
     let message: ChatMessage | undefined;
     try {

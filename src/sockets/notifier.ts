@@ -13,6 +13,8 @@ import type {
 /** Between the processes serving one site (see sockets/cluster.ts). */
 export interface LobbyServerSide {
   cluster: (change: RoomChange) => void;
+  /** A session was written by the sender: the others forget their copy (http/session.store.ts). */
+  session: (sid: string) => void;
 }
 
 export type LobbyNamespace = Namespace<LobbyClientToServer, LobbyServerToClient, LobbyServerSide>;

@@ -157,6 +157,32 @@ test('a nickname set through one process shows in the other process', async () =
   await eventually(() => a.people.participants(room).some((p) => p.nick === 'Remote'));
 });
 
+test('a session written through one process is read afresh by the other, which kept a copy', async () => {
+  const owner = await a.visitor();
+  const room = await owner.createRoom({ title: 'sessions' });
+  const guest = await a.visitor();
+  const nickOn = async (node: Node) => {
+    const page = await request(node.server)
+      .get(`/room/${room}`)
+      .set('cookie', guest.cookie)
+      .expect(200);
+    return /data-nick="([^"]*)"/.exec(page.text)?.[1];
+  };
+  // b reads the session now, and keeps it in memory.
+  expect(await nickOn(b)).toBe('');
+  const tab = await guest.socket(['websocket'], a.url);
+  expect((await ask(tab, 'join', room)).ok).toBe(true);
+  expect(await ask(tab, 'nick', 'Renamed')).toMatchObject({ ok: true });
+  // a announced the write: b forgets its copy and reads the session again.
+  let seen: string | undefined;
+  await eventually(async () => (seen = await nickOn(b)) === 'Renamed', {
+    what: 'b to read the renamed session',
+  });
+  expect(seen).toBe('Renamed');
+  // The lobby, served from memory to someone known, still answers them on both.
+  await request(b.server).get('/').set('cookie', guest.cookie).expect(200);
+});
+
 test('a whisper crosses processes and reaches no one else', async () => {
   const owner = await a.visitor();
   const room = await owner.createRoom({ title: 'secrets' });

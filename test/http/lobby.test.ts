@@ -3,7 +3,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { LOBBY_PAGE } from '../../src/services/lobby';
-import { startHarness, type Harness, type Visitor } from '../support/harness';
+import { flashOf, startHarness, type Harness, type Visitor } from '../support/harness';
 
 let h: Harness;
 let owner: Visitor;
@@ -135,3 +135,71 @@ test("the lobby, rendered once for everyone, never carries one visitor's CSRF to
   const other = await request(h.server).get('/?q=token%20check').expect(200);
   expect(other.text).not.toContain(owner.csrf);
 });
+
+test('a returning visitor gets the shared page, and a notice left for them on it, once', async () => {
+  const v = await h.visitor();
+  // Known and unchanged: the page everyone gets (no token in it: forms fetch their own page).
+  const plain = await v.agent.get('/').expect(200);
+  expect(flashOf(plain.text)).toBeNull();
+  expect(cards(plain.text)).toBeGreaterThan(0);
+  // A refusal leaves a notice in their session, for the lobby they are sent to.
+  await v.agent.get('/room/0123456789abcdef01234567').expect(303).expect('location', '/');
+  expect(flashOf((await v.agent.get('/').expect(200)).text)).toMatch(/room not found/);
+  // Shown once: the next page is the shared one again.
+  const after = await v.agent.get('/').expect(200);
+  expect(flashOf(after.text)).toBeNull();
+  expect(after.text).toBe(plain.text);
+  // Their session still works for what changes something: the token they were given is accepted.
+  await v.createRoom({ title: 'still me' });
+});
+
+test('a forged session cookie gets the shared page, and no notice of anyone', async () => {
+  const v = await h.visitor();
+  await v.agent.get('/room/0123456789abcdef01234567').expect(303);
+  // The visitor's own session id under a signature that is not the server's.
+  const signed = decodeURIComponent(/gifchat\.sid=([^;]+)/.exec(v.cookie)?.[1] ?? '');
+  const forged = `${signed.slice(0, signed.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+  const res = await request(h.server)
+    .get('/')
+    .set('cookie', `gifchat.sid=${encodeURIComponent(forged)}`)
+    .expect(200);
+  expect(flashOf(res.text)).toBeNull();
+  expect(res.headers['set-cookie']).toBeUndefined();
+  // The notice is still theirs.
+  expect(flashOf((await v.agent.get('/').expect(200)).text)).toMatch(/room not found/);
+});
+
+test('the shared page is revalidated by its ETag: 304 until a room changes', async () => {
+  const first = await lobby('', 'br');
+  const etag = first.headers.etag!;
+  expect(etag).toMatch(/^"[0-9a-f]+-[\w-]+"$/);
+  const again = await conditional('/', 'br', etag);
+  expect(again.status).toBe(304);
+  expect(again.body.length).toBe(0);
+  // Each encoding is its own bytes, so its own tag.
+  expect((await lobby('', 'gzip')).headers.etag).not.toBe(etag);
+  await owner.createRoom({ title: 'Changes the page' });
+  const changed = await conditional('/', 'br', etag);
+  expect(changed.status).toBe(200);
+  expect(changed.headers.etag).not.toBe(etag);
+});
+
+function conditional(path: string, encoding: string, etag: string): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    get(
+      `${h.url}${path}`,
+      { headers: { 'accept-encoding': encoding, 'if-none-match': etag } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    ).on('error', reject);
+  });
+}

@@ -105,6 +105,48 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
     expect(await temps()).toEqual([]);
   });
 
+  test('with its id taken as it was written, stored bytes are described again, limits and all', async () => {
+    const sha256 = createHash('sha256')
+      .update(await readFile(gif))
+      .digest('hex');
+    const before = await s.objects();
+    const again = await ingestGif(await upload(gif), { store: s.store, transcoder }, { sha256 });
+    expect(again).toMatchObject({
+      name: sha256.slice(0, 32),
+      width: 160,
+      height: 120,
+      frames: 20,
+      durationMs: 2000,
+      sha256,
+      deduped: true,
+      video: `${sha256.slice(0, 32)}.mp4`,
+    });
+    expect(spawned).toHaveLength(0);
+    expect(await s.objects()).toBe(before);
+    // Today's limits hold for bytes stored under yesterday's.
+    const strict = ingestGif(
+      await upload(gif),
+      { store: s.store, transcoder, limits: { maxFrames: 10 } },
+      { sha256 },
+    );
+    await expect(strict).rejects.toMatchObject({ code: 'gif_too_many_frames' });
+    expect(await temps()).toEqual([]);
+  });
+
+  test('with its id taken as it was written, new bytes are still decoded whole', async () => {
+    const truncated = await readFile(hostile.truncated);
+    const sha256 = createHash('sha256').update(truncated).digest('hex');
+    const before = await s.objects();
+    const refused = ingestGif(
+      await upload(hostile.truncated),
+      { store: s.store, transcoder },
+      { sha256 },
+    );
+    await expect(refused).rejects.toMatchObject({ code: 'gif_corrupt' });
+    expect(await s.objects()).toBe(before);
+    expect(await temps()).toEqual([]);
+  });
+
   test('a still GIF gets a poster and no video', async () => {
     const still = tmp.file('still.gif');
     await writeFile(still, craftGif(4, 4));
