@@ -10,6 +10,7 @@ import nunjucks from 'nunjucks';
 import { Server } from 'socket.io';
 import type { Config } from './config';
 import { assets, publicFiles } from './http/assets';
+import { batchedLines } from './http/log-stream';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { lobbyController } from './http/lobby.controller';
 import { routes } from './http/routes';
@@ -233,7 +234,9 @@ export function createApp({
   app.set('view engine', 'njk');
 
   if (config.NODE_ENV !== 'test')
-    app.use(morgan(config.NODE_ENV === 'production' ? 'combined' : 'dev'));
+    app.use(
+      morgan(config.NODE_ENV === 'production' ? 'combined' : 'dev', { stream: batchedLines() }),
+    );
   app.use(securityHeaders());
   app.use(cookieParser());
   app.use(i18n());

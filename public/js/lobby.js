@@ -64,6 +64,18 @@ function reorder() {
 const setOwner = (item, room) =>
   fillChip(find(item, '.owner .chip'), room.owner, room.ownerNick || room.owner);
 
+/**
+ * A card carries its "locked" badge only while the room is locked (a page of cards stays under
+ * 1 KB each); a room locked later borrows the template's.
+ * @param {Element} item
+ * @param {boolean} locked
+ */
+function setLocked(item, locked) {
+  item.classList.toggle('is-locked', locked);
+  if (locked && !item.querySelector('.badge-locked'))
+    find(item, '.badge-full').after(cloneFrom(template, '.badge-locked'));
+}
+
 /** @param {RoomView} room */
 function render(room) {
   const item = cloneFrom(template, 'li', HTMLLIElement);
@@ -75,7 +87,7 @@ function render(room) {
   find(item, '.badge-public').hidden = room.secret;
   setPeople(item, room.size, room.max);
   setOwner(item, room);
-  item.classList.toggle('is-locked', Boolean(room.locked));
+  setLocked(item, Boolean(room.locked));
   find(item, 'time').setAttribute('datetime', room.createdAt);
   formatTimes(item);
   return item;
@@ -105,7 +117,7 @@ socket.on('roomUpdate', (room) => {
   if (!item) return;
   setPeople(item, room.size, room.max);
   if (room.owner) setOwner(item, room);
-  if (room.locked !== undefined) item.classList.toggle('is-locked', room.locked);
+  if (room.locked !== undefined) setLocked(item, room.locked);
   reorder();
   refreshEmpty();
 });
