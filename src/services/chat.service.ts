@@ -5,23 +5,15 @@ import {
   type MessageDoc,
   type SystemKind,
 } from '../models/message.model';
-import { KeyedLock } from '../lib/keyed-lock';
 import { isDuplicateKey } from '../lib/mongo';
 import type { Person } from '../lib/identity';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import { RecentMessages } from './recent';
+import { SeqOrder, type Place } from './seq-order';
 import type { ChatMessage, Notifier, ReplyRef } from './types';
 
 export const HISTORY_PAGE = 50;
-
-const nextOf = (top: number | undefined) => (top === undefined ? undefined : top + 1);
-
-interface Inserted {
-  message: ChatMessage;
-  /** False when the message existed already (a repeated client id). */
-  fresh: boolean;
-}
 
 export interface ChatDependencies {
   notifier: Notifier;
@@ -101,12 +93,16 @@ function olderSystem(chat: string | null | undefined): { kind?: SystemKind; name
 /** Messages, history and GIF files. Sequence numbers come from an in-process counter per room, made
  * safe across processes by the unique (room, seq) index: a collision re-reads the top and retries. */
 export class ChatService {
-  private readonly nextSeq = new Map<string, number>();
-  private readonly writers = new KeyedLock();
+  private readonly order: SeqOrder;
+  /** Rooms whose newest stored seq is being read, for their first message since this process began. */
+  private readonly starts = new Map<string, Promise<void>>();
   private readonly typists = new Map<string, NodeJS.Timeout>();
   private readonly recent: RecentMessages;
 
   constructor(private readonly deps: ChatDependencies) {
+    this.order = new SeqOrder((err) =>
+      deps.logger.error('announcing a message failed', { err: String(err) }),
+    );
     this.recent = new RecentMessages({
       enabled: deps.alone,
       perRoom: Math.max(deps.replayMax, HISTORY_PAGE * 4),
@@ -126,31 +122,25 @@ export class ChatService {
   ): Promise<ChatMessage> {
     const draft: Draft = { user: person.user, pid: person.pid, nick: person.nick, ...content };
     if (cid) Object.assign(draft, { _id: messageIdFor(room, person.pid, cid), cid });
-    const { message, fresh } = await this.insert(room, draft);
-    if (!fresh) return message;
-    this.typing(room, person, false);
-    this.deps.notifier.chat(room, message);
-    return message;
+    return this.insert(room, draft, (saved) => {
+      this.typing(room, person, false);
+      this.deps.notifier.chat(room, saved);
+    });
   }
 
   async whisper(room: RoomId, from: Person, to: string, chat: string): Promise<ChatMessage> {
-    const { message } = await this.insert(room, {
-      user: from.user,
-      pid: from.pid,
-      nick: from.nick,
-      chat,
-      to,
+    const draft: Draft = { user: from.user, pid: from.pid, nick: from.nick, chat, to };
+    return this.insert(room, draft, (saved) => {
+      this.typing(room, from, false);
+      this.deps.notifier.whisper(room, saved, [from.pid, to]);
     });
-    this.typing(room, from, false);
-    this.deps.notifier.whisper(room, message, [from.pid, to]);
-    return message;
   }
 
   async system(room: RoomId, kind: SystemKind, name: string): Promise<ChatMessage> {
     const chat = `${name} ${SYSTEM_TEXT[kind]}`;
-    const { message } = await this.insert(room, { user: 'system', kind, name, chat });
-    this.deps.notifier.system(room, kind === 'joined' ? 'join' : 'exit', message);
-    return message;
+    return this.insert(room, { user: 'system', kind, name, chat }, (saved) =>
+      this.deps.notifier.system(room, kind === 'joined' ? 'join' : 'exit', saved),
+    );
   }
 
   /**
@@ -227,7 +217,7 @@ export class ChatService {
   async purgeRoom(room: RoomId): Promise<void> {
     const media = await mediaOf({ room });
     await Message.deleteMany({ room });
-    this.nextSeq.delete(room);
+    this.order.forget(room);
     this.recent.forget(room);
     await this.deps.releaseMedia(media);
   }
@@ -272,30 +262,69 @@ export class ChatService {
     return { room, $or: [{ to: { $exists: false } }, { pid: viewerPid }, { to: viewerPid }] };
   }
 
-  private insert(room: RoomId, draft: Draft): Promise<Inserted> {
-    // Serialise writers of one room in this process so they do not collide with each other.
-    return this.writers.run(room, () => this.insertWithSeq(room, draft));
-  }
-
-  private async insertWithSeq(room: RoomId, draft: Draft): Promise<Inserted> {
+  /**
+   * Stores a message under its room's next seq, then announces it (`announce`, and the window of
+   * newest messages) in seq order. The seq is taken at once and a room's inserts run concurrently
+   * (one at a time, they queued up under load); what waits is only the announcing: message N+1 is
+   * announced once N is stored and announced, or given up (a gap: listeners and replays skip it).
+   * A repeated client id answers the stored message and announces nothing.
+   */
+  private async insert(
+    room: RoomId,
+    draft: Draft,
+    announce: (message: ChatMessage) => void,
+  ): Promise<ChatMessage> {
+    let atLeast = 0;
     for (let attempt = 0; attempt < 20; attempt++) {
-      let seq = this.nextSeq.get(room);
-      if (seq === undefined && attempt === 0) seq = nextOf(this.recent.top(room));
-      if (seq === undefined || attempt > 0) seq = (await this.topSeq(room)) + 1;
+      const place = await this.place(room, atLeast);
+      let doc;
       try {
-        const doc = await Message.create({ ...draft, room, seq });
-        this.nextSeq.set(room, seq + 1);
-        const message = toChatMessage(doc.toObject());
-        this.recent.add(message);
-        return { message, fresh: true };
+        doc = await Message.create({ ...draft, room, seq: place.seq });
       } catch (err) {
+        // Nothing of ours is stored under this seq: it becomes a gap, and later messages go on.
+        const gap = place.settle();
         if (!isDuplicateKey(err)) throw err;
         // Either this message exists already (a retried send) or another writer took that seq.
         const existing = draft._id && (await Message.findById(draft._id).lean<MessageDoc>());
-        if (existing) return { message: toChatMessage(existing), fresh: false };
+        if (existing) {
+          // The first send may still be waiting for its turn here: answer after it is announced.
+          await gap;
+          return toChatMessage(existing);
+        }
+        // Another process took the seq: queue again after the newest stored one.
+        atLeast = (await this.topSeq(room)) + 1;
+        continue;
       }
+      const message = toChatMessage(doc.toObject());
+      await place.settle(() => {
+        this.recent.add(message);
+        announce(message);
+      });
+      return message;
     }
     throw new Error(`could not allocate a sequence number in room ${room}`);
+  }
+
+  /** The next place in a room's line; the first since this process began reads where it starts. */
+  private async place(room: RoomId, atLeast: number): Promise<Place> {
+    if (!this.order.knows(room)) {
+      const top = this.recent.top(room);
+      if (top !== undefined) this.order.start(room, top + 1);
+      else await this.started(room);
+    }
+    return this.order.take(room, atLeast);
+  }
+
+  /** Reads a room's newest stored seq once for all the messages waiting to take their first place. */
+  private started(room: RoomId): Promise<void> {
+    let start = this.starts.get(room);
+    if (!start) {
+      start = this.topSeq(room)
+        .then((top) => this.order.start(room, top + 1))
+        .finally(() => this.starts.delete(room));
+      this.starts.set(room, start);
+    }
+    return start;
   }
 
   private async topSeq(room: RoomId): Promise<number> {
