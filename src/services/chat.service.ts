@@ -5,11 +5,13 @@ import {
   type MessageDoc,
   type SystemKind,
 } from '../models/message.model';
+import { Batches } from '../lib/batches';
 import { isDuplicateKey } from '../lib/mongo';
 import type { Person } from '../lib/identity';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import { RecentMessages } from './recent';
+import { storeMessages } from './message-writes';
 import { SeqOrder, type Place } from './seq-order';
 import type { ChatMessage, Notifier, ReplyRef } from './types';
 
@@ -94,6 +96,8 @@ function olderSystem(chat: string | null | undefined): { kind?: SystemKind; name
  * safe across processes by the unique (room, seq) index: a collision re-reads the top and retries. */
 export class ChatService {
   private readonly order: SeqOrder;
+  /** A room's messages are stored together when they come together (see Batches). */
+  private readonly writes = new Batches<object, MessageDoc>(storeMessages);
   /** Rooms whose newest stored seq is being read, for their first message since this process began. */
   private readonly starts = new Map<string, Promise<void>>();
   private readonly typists = new Map<string, NodeJS.Timeout>();
@@ -264,10 +268,11 @@ export class ChatService {
 
   /**
    * Stores a message under its room's next seq, then announces it (`announce`, and the window of
-   * newest messages) in seq order. The seq is taken at once and a room's inserts run concurrently
-   * (one at a time, they queued up under load); what waits is only the announcing: message N+1 is
-   * announced once N is stored and announced, or given up (a gap: listeners and replays skip it).
-   * A repeated client id answers the stored message and announces nothing.
+   * newest messages) in seq order. The seq is taken at once, without waiting for earlier messages
+   * to be stored (a lock made each wait for all before it); messages that come while others are
+   * being stored are stored together next (Batches), and message N+1 is announced once N is
+   * stored and announced, or given up (a gap: listeners and replays skip it). A repeated client
+   * id answers the stored message and announces nothing.
    */
   private async insert(
     room: RoomId,
@@ -279,7 +284,7 @@ export class ChatService {
       const place = await this.place(room, atLeast);
       let doc;
       try {
-        doc = await Message.create({ ...draft, room, seq: place.seq });
+        doc = await this.writes.add(room, { ...draft, room, seq: place.seq });
       } catch (err) {
         // Nothing of ours is stored under this seq: it becomes a gap, and later messages go on.
         const gap = place.settle();
@@ -295,7 +300,7 @@ export class ChatService {
         atLeast = (await this.topSeq(room)) + 1;
         continue;
       }
-      const message = toChatMessage(doc.toObject());
+      const message = toChatMessage(doc);
       await place.settle(() => {
         this.recent.add(message);
         announce(message);
