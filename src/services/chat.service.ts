@@ -93,7 +93,8 @@ function olderSystem(chat: string | null | undefined): { kind?: SystemKind; name
 }
 
 /** Messages, history and GIF files. Sequence numbers come from an in-process counter per room, made
- * safe across processes by the unique (room, seq) index: a collision re-reads the top and retries. */
+ * safe across processes by the unique (room, seq) index: a collision re-reads the top and retries.
+ * Messages are announced in seq order (SeqOrder), however their writes end. */
 export class ChatService {
   private readonly order: SeqOrder;
   /** A room's messages are stored together when they come together (see Batches). */

@@ -1,5 +1,6 @@
-// Many people sending into one room at once: the inserts run concurrently, and yet every member
-// hears every message once and in seq order, and the stored seqs are unique.
+// Many people sending into one room at once: their messages are stored in whatever batches and
+// order the writes end in, and yet every member hears every message once and in seq order, and
+// the stored seqs are unique.
 import type { Socket } from 'socket.io-client';
 import { Message } from '../../src/models/message.model';
 import {
