@@ -26,7 +26,7 @@ interface Line {
 }
 
 /**
- * Sequence numbers per room, handed out at once (no lock: the inserts run concurrently), and the
+ * Sequence numbers per room, handed out at once (nobody waits for earlier writes to end), and the
  * messages released in their order: whoever hears of message N+1 (the room, the window of newest
  * messages) has heard of N first, or N will never come (a gap). A line is known once `start` has
  * told it where to begin (the newest stored seq plus one).
