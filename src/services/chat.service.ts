@@ -6,23 +6,17 @@ import {
   type SystemKind,
 } from '../models/message.model';
 import { Restarting } from '../errors';
-import { KeyedLock } from '../lib/keyed-lock';
+import { Batches } from '../lib/batches';
 import { isDuplicateKey } from '../lib/mongo';
 import type { Person } from '../lib/identity';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import { RecentMessages } from './recent';
+import { storeMessages } from './message-writes';
+import { SeqOrder, type Place } from './seq-order';
 import type { ChatMessage, Notifier, ReplyRef } from './types';
 
 export const HISTORY_PAGE = 50;
-
-const nextOf = (top: number | undefined) => (top === undefined ? undefined : top + 1);
-
-interface Inserted {
-  message: ChatMessage;
-  /** False when the message existed already (a repeated client id). */
-  fresh: boolean;
-}
 
 export interface ChatDependencies {
   notifier: Notifier;
@@ -100,19 +94,26 @@ function olderSystem(chat: string | null | undefined): { kind?: SystemKind; name
 }
 
 /** Messages, history and GIF files. Sequence numbers come from an in-process counter per room, made
- * safe across processes by the unique (room, seq) index: a collision re-reads the top and retries. */
+ * safe across processes by the unique (room, seq) index: a collision re-reads the top and retries.
+ * Messages are announced in seq order (SeqOrder), however their writes end. */
 export class ChatService {
-  private readonly nextSeq = new Map<string, number>();
-  private readonly writers = new KeyedLock();
+  private readonly order: SeqOrder;
+  /** A room's messages are stored together when they come together (see Batches). */
+  private readonly writes = new Batches<object, MessageDoc>(storeMessages);
+  /** Rooms whose newest stored seq is being read, for their first message since this process began. */
+  private readonly starts = new Map<string, Promise<void>>();
   private readonly typists = new Map<string, NodeJS.Timeout>();
   private readonly recent: RecentMessages;
   /** Saves under way (a shutdown waits for them), and the refusal once it has begun. */
-  private readonly saving = new Set<Promise<Inserted>>();
+  private readonly saving = new Set<Promise<unknown>>();
   private refusal?: Restarting;
   /** Windows being read from the database, by room. */
   private readonly reading = new Map<RoomId, Promise<void>>();
 
   constructor(private readonly deps: ChatDependencies) {
+    this.order = new SeqOrder((err) =>
+      deps.logger.error('announcing a message failed', { err: String(err) }),
+    );
     this.recent = new RecentMessages({
       enabled: deps.alone,
       perRoom: Math.max(deps.replayMax, HISTORY_PAGE * 4),
@@ -132,31 +133,25 @@ export class ChatService {
   ): Promise<ChatMessage> {
     const draft: Draft = { user: person.user, pid: person.pid, nick: person.nick, ...content };
     if (cid) Object.assign(draft, { _id: messageIdFor(room, person.pid, cid), cid });
-    const { message, fresh } = await this.insert(room, draft);
-    if (!fresh) return message;
-    this.typing(room, person, false);
-    this.deps.notifier.chat(room, message);
-    return message;
+    return this.insert(room, draft, (saved) => {
+      this.typing(room, person, false);
+      this.deps.notifier.chat(room, saved);
+    });
   }
 
   async whisper(room: RoomId, from: Person, to: string, chat: string): Promise<ChatMessage> {
-    const { message } = await this.insert(room, {
-      user: from.user,
-      pid: from.pid,
-      nick: from.nick,
-      chat,
-      to,
+    const draft: Draft = { user: from.user, pid: from.pid, nick: from.nick, chat, to };
+    return this.insert(room, draft, (saved) => {
+      this.typing(room, from, false);
+      this.deps.notifier.whisper(room, saved, [from.pid, to]);
     });
-    this.typing(room, from, false);
-    this.deps.notifier.whisper(room, message, [from.pid, to]);
-    return message;
   }
 
   async system(room: RoomId, kind: SystemKind, name: string): Promise<ChatMessage> {
     const chat = `${name} ${SYSTEM_TEXT[kind]}`;
-    const { message } = await this.insert(room, { user: 'system', kind, name, chat });
-    this.deps.notifier.system(room, kind === 'joined' ? 'join' : 'exit', message);
-    return message;
+    return this.insert(room, { user: 'system', kind, name, chat }, (saved) =>
+      this.deps.notifier.system(room, kind === 'joined' ? 'join' : 'exit', saved),
+    );
   }
 
   /**
@@ -243,7 +238,7 @@ export class ChatService {
   async purgeRoom(room: RoomId): Promise<void> {
     const media = await mediaOf({ room });
     await Message.deleteMany({ room });
-    this.nextSeq.delete(room);
+    this.order.forget(room);
     this.recent.forget(room);
     await this.deps.releaseMedia(media);
   }
@@ -306,35 +301,83 @@ export class ChatService {
     return { room, $or: [{ to: { $exists: false } }, { pid: viewerPid }, { to: viewerPid }] };
   }
 
-  private insert(room: RoomId, draft: Draft): Promise<Inserted> {
+  /**
+   * Stores a message under its room's next seq, then announces it (`announce`, and the window of
+   * newest messages) in seq order. The seq is taken at once, without waiting for earlier messages
+   * to be stored (a lock made each wait for all before it); messages that come while others are
+   * being stored are stored together next (Batches), and message N+1 is announced once N is
+   * stored and announced, or given up (a gap: listeners and replays skip it). A repeated client
+   * id answers the stored message and announces nothing.
+   */
+  private insert(
+    room: RoomId,
+    draft: Draft,
+    announce: (message: ChatMessage) => void,
+  ): Promise<ChatMessage> {
     if (this.refusal) return Promise.reject(this.refusal);
-    // Serialise writers of one room in this process so they do not collide with each other.
-    const saving = this.writers.run(room, () => this.insertWithSeq(room, draft));
+    const saving = this.store(room, draft, announce);
     this.saving.add(saving);
     const done = () => void this.saving.delete(saving);
     saving.then(done, done);
     return saving;
   }
 
-  private async insertWithSeq(room: RoomId, draft: Draft): Promise<Inserted> {
+  private async store(
+    room: RoomId,
+    draft: Draft,
+    announce: (message: ChatMessage) => void,
+  ): Promise<ChatMessage> {
+    let atLeast = 0;
     for (let attempt = 0; attempt < 20; attempt++) {
-      let seq = this.nextSeq.get(room);
-      if (seq === undefined && attempt === 0) seq = nextOf(this.recent.top(room));
-      if (seq === undefined || attempt > 0) seq = (await this.topSeq(room)) + 1;
+      const place = await this.place(room, atLeast);
+      let doc;
       try {
-        const doc = await Message.create({ ...draft, room, seq });
-        this.nextSeq.set(room, seq + 1);
-        const message = toChatMessage(doc.toObject());
-        this.recent.add(message);
-        return { message, fresh: true };
+        doc = await this.writes.add(room, { ...draft, room, seq: place.seq });
       } catch (err) {
+        // Nothing of ours is stored under this seq: it becomes a gap, and later messages go on.
+        const gap = place.settle();
         if (!isDuplicateKey(err)) throw err;
         // Either this message exists already (a retried send) or another writer took that seq.
         const existing = draft._id && (await Message.findById(draft._id).lean<MessageDoc>());
-        if (existing) return { message: toChatMessage(existing), fresh: false };
+        if (existing) {
+          // The first send may still be waiting for its turn here: answer after it is announced.
+          await gap;
+          return toChatMessage(existing);
+        }
+        // Another process took the seq: queue again after the newest stored one.
+        atLeast = (await this.topSeq(room)) + 1;
+        continue;
       }
+      const message = toChatMessage(doc);
+      await place.settle(() => {
+        this.recent.add(message);
+        announce(message);
+      });
+      return message;
     }
     throw new Error(`could not allocate a sequence number in room ${room}`);
+  }
+
+  /** The next place in a room's line; the first since this process began reads where it starts. */
+  private async place(room: RoomId, atLeast: number): Promise<Place> {
+    if (!this.order.knows(room)) {
+      const top = this.recent.top(room);
+      if (top !== undefined) this.order.start(room, top + 1);
+      else await this.started(room);
+    }
+    return this.order.take(room, atLeast);
+  }
+
+  /** Reads a room's newest stored seq once for all the messages waiting to take their first place. */
+  private started(room: RoomId): Promise<void> {
+    let start = this.starts.get(room);
+    if (!start) {
+      start = this.topSeq(room)
+        .then((top) => this.order.start(room, top + 1))
+        .finally(() => this.starts.delete(room));
+      this.starts.set(room, start);
+    }
+    return start;
   }
 
   private async topSeq(room: RoomId): Promise<number> {

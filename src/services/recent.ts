@@ -2,7 +2,8 @@ import type { RoomId } from '../lib/room-id';
 import type { ChatMessage } from './types';
 
 interface Window {
-  /** The room's newest messages, oldest first, with no gap between them. */
+  /** The room's newest messages, oldest first, none missing between them (a seq given up leaves
+   * a hole in the numbers, never a missing message). */
   messages: ChatMessage[];
   /** True when nothing older exists: the room's whole history is here. */
   fromStart: boolean;

@@ -1,0 +1,66 @@
+import { Message, type MessageDoc } from '../models/message.model';
+import type { Outcome } from '../lib/batches';
+import { isDuplicateKey } from '../lib/mongo';
+
+interface WriteError {
+  index: number;
+  code?: unknown;
+}
+
+/**
+ * Stores messages in one round trip, each standing or failing alone (unordered): checked and
+ * completed by the schema as `Message.create` would, then one `insertMany`. A message that breaks
+ * a unique index (a retried client id, a seq taken) fails with its duplicate-key error. A message
+ * alone (no crowd) is one `insertOne`, as before batching.
+ */
+export async function storeMessages(drafts: object[]): Promise<Outcome<MessageDoc>[]> {
+  const outcomes = await Promise.all(
+    drafts.map(async (draft): Promise<Outcome<MessageDoc>> => {
+      const doc = new Message(draft);
+      try {
+        await doc.validate();
+        return { ok: true, value: doc.toObject() };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }),
+  );
+  const valid = outcomes.flatMap((o, i) => (o.ok ? [{ at: i, doc: o.value }] : []));
+  let batchFailed = false;
+  if (valid.length > 1) {
+    try {
+      await Message.collection.insertMany(
+        valid.map((v) => v.doc),
+        { ordered: false },
+      );
+      return outcomes;
+    } catch (err) {
+      const failed = [
+        (err as { writeErrors?: WriteError | WriteError[] }).writeErrors ?? [],
+      ].flat();
+      for (const error of failed) {
+        const at = valid[error.index]?.at;
+        if (at !== undefined) outcomes[at] = { ok: false, error };
+      }
+      if (failed.length) return outcomes;
+      // Failed as a whole: the driver's error no longer says why (down or not). Each is tried
+      // alone below and gets the database's own answer.
+      batchFailed = true;
+    }
+  }
+  await Promise.all(
+    valid.map(async ({ at, doc }) => {
+      try {
+        await Message.collection.insertOne(doc);
+      } catch (error) {
+        // Stored by the batch that failed as a whole (its own id under its own seq): it stands.
+        const ours =
+          batchFailed &&
+          isDuplicateKey(error) &&
+          (await Message.exists({ _id: doc._id, seq: doc.seq }));
+        if (!ours) outcomes[at] = { ok: false, error };
+      }
+    }),
+  );
+  return outcomes;
+}
