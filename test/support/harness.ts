@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -178,9 +179,17 @@ export function ask<T = unknown>(
   event: string,
   payload?: unknown,
 ): Promise<{ ok: boolean; data?: T; error?: { code: string; message: string } }> {
-  return new Promise((resolve) =>
-    payload === undefined ? socket.emit(event, resolve) : socket.emit(event, payload, resolve),
-  );
+  // Every acknowledged event is answered: one left unanswered fails here, naming it, instead of
+  // holding the test until jest's limit.
+  return new Promise((resolve, reject) => {
+    const answered = (err: Error | null, reply: Awaited<ReturnType<typeof ask<T>>>) =>
+      err
+        ? reject(new Error(`no answer to '${event}' ${inspect(payload, { depth: 2 })} within 60 s`))
+        : resolve(reply);
+    const timed = socket.timeout(60_000);
+    if (payload === undefined) timed.emit(event, answered);
+    else timed.emit(event, payload, answered);
+  });
 }
 
 /** A person in a room: a visitor (new unless given) with a socket that joined `room`. */
