@@ -8,7 +8,8 @@ import type { TcpProxy } from './proxy';
 /**
  * A browser tab of a room, in Node: what public/js/chat does to stay caught up, step by step, over
  * its own network (a TcpProxy). Keep it in step with the browser code:
- *   room.js     join on every connect with `after` = the last seq heard over the socket; a join
+ *   room.js     join on every connect with `after` = the last seq heard over the socket, less
+ *               REJOIN_OVERLAP (another process's N can come after this one's N+1); a join
  *               that is not answered drops the connection and tries again
  *   messages.js each message once by seq, in seq order; a repeat changes nothing
  *   timeline.js a truncated replay forgets what lies before the replay; history pages it back
@@ -21,6 +22,7 @@ import type { TcpProxy } from './proxy';
 
 const ACK_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+const REJOIN_OVERLAP = 50;
 const JOIN_LATER = new Set(['too_many_requests', 'slow_down']);
 const FIRST_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 15_000;
@@ -173,7 +175,7 @@ export class Tab {
 
   private async onConnect(): Promise<void> {
     const connection = ++this.connection;
-    const after = this.heard;
+    const after = Math.max(0, this.heard - REJOIN_OVERLAP);
     this.joining = { first: Infinity, top: after };
     const reply = await this.ack<JoinData>('join', { room: this.options.room, after });
     // Answered over a connection that is gone since (or after a later connect): nothing to do.

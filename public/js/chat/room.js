@@ -9,6 +9,14 @@ import { endRoom, hasEnded } from './ending.js';
 
 /** @typedef {import('../types').ChatMessage} ChatMessage */
 
+/**
+ * A rejoin asks again for this many seqs before the last heard. With several processes each
+ * announces its own messages in seq order, but another's come through Redis: N+1 of this process
+ * can arrive before N of another, and a tab cut off in between would never be sent N. The list
+ * keeps each message once, so what comes twice changes nothing.
+ */
+const REJOIN_OVERLAP = 50;
+
 /** Refusals of a join that say "not now" rather than "not here": the tab tries again. */
 const JOIN_LATER = new Set(['too_many_requests', 'slow_down']);
 
@@ -51,7 +59,7 @@ export function stayInRoom({ socket, room, lastSeq, onJoined, onMessage }) {
 
   socket.on('connect', async () => {
     const current = ++connections;
-    const after = heard;
+    const after = Math.max(0, heard - REJOIN_OVERLAP);
     joining = { first: Infinity, top: after };
     const reply = await ack(socket, 'join', { room, after });
     // The answer of a connection gone since, or overtaken by a newer one: nothing to do.
