@@ -223,8 +223,11 @@ export class Tab {
 
   // — messages.js / timeline.js —
 
-  private show(m: ChatMessage): void {
+  private show(m: ChatMessage, fromHistory = false): void {
     if (typeof m?.seq !== 'number') return;
+    // timeline.js: while older pages remain, nothing older than the first shown goes in but pages.
+    const first = this.firstSeq();
+    if (!fromHistory && this.more && first !== undefined && m.seq < first) return;
     const had = this.held.get(m.seq);
     if (had && had._id !== m._id)
       this.problems.push(`${this.options.name}: seq ${m.seq} is both ${had._id} and ${m._id}`);
@@ -254,7 +257,7 @@ export class Tab {
     if (!reply.ok) return 'failed';
     // The list was cut short meanwhile: this page would leave a hole above it.
     if (cuts !== this.cuts) return 'loaded';
-    for (const m of reply.data.messages) this.show(m);
+    for (const m of reply.data.messages) this.show(m, true);
     this.more = reply.data.more;
     return 'loaded';
   }

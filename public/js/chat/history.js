@@ -67,5 +67,7 @@ export function wireHistory({ room, scroller, list, messages }) {
     root: scroller,
     rootMargin: '200px 0px 0px 0px',
   }).observe(older);
-  return { more, loadOlder };
+  /** Older pages remain before the first message shown. */
+  const hasOlder = () => !older.hidden;
+  return { more, loadOlder, hasOlder };
 }

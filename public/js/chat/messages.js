@@ -84,10 +84,12 @@ export function createMessageList({ list, me, nameOf }) {
   return {
     /**
      * Shows a saved message unless it already is; returns its element, or null for a repeat.
+     * With `from`, a message older than that is not shown (its draft goes): see timeline.show.
      * @param {ChatMessage} m
+     * @param {number} [from]
      */
-    add(m) {
-      if (typeof m?.seq !== 'number' || bySeq.has(m.seq)) {
+    add(m, from) {
+      if (typeof m?.seq !== 'number' || bySeq.has(m.seq) || (from !== undefined && m.seq < from)) {
         dropDraft(m?.cid);
         return null;
       }

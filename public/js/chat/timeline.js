@@ -24,7 +24,10 @@ export function createTimeline({ room, me, nameOf }) {
     /** Shows a message, live, replayed or just saved; a repeat changes nothing. @param {ChatMessage} m */
     show(m) {
       const following = attention.following();
-      const item = messages.add(m);
+      // While older pages remain, the list runs unbroken from its first message: one older than
+      // that (a send answered after a truncated rejoin cut the list) would leave a hole above it
+      // that paging, which goes back from the first, never fills. Its page brings it.
+      const item = messages.add(m, history.hasOlder() ? messages.firstSeq() : undefined);
       const system = m.user === 'system';
       if (item) attention.arrived(item, { mine: !system && m.pid === me(), system, following });
     },
