@@ -143,6 +143,8 @@ function makeMedia(
       try {
         if (!(await store.exists(names.gif))) {
           logger?.info('media dropped: its GIF was removed meanwhile', { name: names.id });
+          // Told all the same, so what waits for these media stops waiting.
+          await deps.made?.(names.id, {});
           return {};
         }
         const [posterName, videoName] = await Promise.all([
