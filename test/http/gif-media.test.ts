@@ -5,7 +5,9 @@ import mongoose from 'mongoose';
 import type { Response } from 'supertest';
 import { Message } from '../../src/models/message.model';
 import { craftGif, hostileFiles, makeGif, tempDir } from '../media/fixtures';
-import { startHarness, type Harness, type Visitor } from '../support/harness';
+import type { MediaUpdate } from '../../src/services/types';
+import { startHarness, type ChatMessage, type Harness, type Visitor } from '../support/harness';
+import { eventually } from '../support/wait';
 
 // Real sharp and ffmpeg, through HTTP, against each store.
 let fixtures: Awaited<ReturnType<typeof tempDir>>;
@@ -56,16 +58,26 @@ describe.each([['local'], ['gridfs']] as const)('%s store', (kind) => {
     const res = await upload(owner, animated);
     expect(res.status).toBe(201);
     const id = base(res.body.gif as string).slice(0, 32);
+    // Answered once checked and stored: the poster and video follow as a `media` event.
     expect(res.body).toMatchObject({
       gif: `/gif/${id}.gif`,
-      video: `/gif/${id}.mp4`,
-      poster: `/gif/${id}.webp`,
       width: 160,
       height: 120,
       gifName: 'dancing cat',
     });
     const pushed = h.events.chat?.find(([, m]) => m._id === res.body._id)?.[1];
-    expect(pushed).toMatchObject({ video: res.body.video, poster: res.body.poster, width: 160 });
+    expect(pushed).toMatchObject({ gif: res.body.gif, width: 160, height: 120 });
+    const update = await eventually(
+      () => h.events.media?.find(([, u]) => u._id === res.body._id)?.[1],
+    );
+    expect(update).toEqual<MediaUpdate>({
+      room,
+      _id: res.body._id as string,
+      seq: res.body.seq as number,
+      video: `/gif/${id}.mp4`,
+      poster: `/gif/${id}.webp`,
+    });
+    res.body = { ...(res.body as ChatMessage), ...update };
     const video = await owner.agent.get(res.body.video).buffer(true).parse(binary);
     expect(video.status).toBe(200);
     expect(video.headers['content-type']).toBe('video/mp4');
