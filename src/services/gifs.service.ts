@@ -189,6 +189,8 @@ export class GifService {
       const content: GifContent = { gif, poster, video, width, height, gifName };
       const message = await this.deps.post(room, person, stripUndefined(content), cid);
       this.index.add(sendOf(message));
+      // Sent again while its poster and video are being made: it gets them with the others.
+      this.making.get(id)?.waiting.set(message._id, message);
       return message;
     } finally {
       release();

@@ -26,7 +26,7 @@ let fifos = 0;
 beforeAll(async () => {
   fixtures = await tempDir('later');
   h = await startHarness({ MEDIA_CONCURRENCY: 1, MEDIA_QUEUE: 4, MESSAGES_PER_10S: 1000 });
-  for (const size of ['120x90', '128x96', '136x102', '144x108', '152x114'])
+  for (const size of ['120x90', '128x96', '136x102', '144x108', '152x114', '160x120'])
     gifs.push(await readFile(await makeGif(fixtures.file(`${size}.gif`), { size, seconds: 1 })));
 });
 afterAll(async () => {
@@ -177,6 +177,26 @@ test('a room removed while its media are made leaves no files and no messages', 
     expect(await h.media.exists(`${id}.${ext}`)).toBe(false);
   expect(await Message.countDocuments({ room })).toBe(0);
   expect(mediaHeard(sent._id)).toEqual([]);
+});
+
+test('a GIF sent again (picker) while its media are made gets them too', async () => {
+  const alice = await h.visitor();
+  const room = await alice.createRoom();
+  const held = await holdSlot();
+  const first = (await upload(alice, room, gifs[5]!).expect(201)).body as ChatMessage;
+  const again = await alice.agent
+    .post(`/room/${room}/gif`)
+    .set('x-csrf-token', alice.csrf)
+    .send({ gif: first.gif })
+    .expect(201);
+  expect(again.body.video).toBeUndefined();
+  await held.free();
+  for (const message of [first, again.body as ChatMessage]) {
+    await eventually(() => mediaHeard(message._id).length === 1);
+    expect(await Message.findById(message._id).lean()).toMatchObject({
+      video: `/gif/${idOf(first)}.mp4`,
+    });
+  }
 });
 
 // Last: it stops the transcoder.
