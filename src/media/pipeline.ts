@@ -1,7 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Logger } from '../logger';
-import { describeInspected, inspectGif, type GifInfo, type GifLimits } from './inspect';
+import {
+  describeInspected,
+  inspectGif,
+  recheckInspected,
+  type GifInfo,
+  type GifLimits,
+} from './inspect';
 import { mediaNames, type MediaStore } from './store';
 import type { TranscodeJob, Transcoder } from './transcode';
 
@@ -187,9 +193,20 @@ async function knownContent(
 ): Promise<GifInfo> {
   const names = mediaNames(sha256);
   if (deps.claim) claimed(await deps.claim(names.id));
-  if (await deps.store.exists(names.gif)) return describeInspected(file, sha256, deps.limits);
-  return inspectGif(file, deps.limits, { sha256 });
+  const seen = inspected.get(sha256);
+  if (seen) return recheckInspected(seen, deps.limits);
+  const info = await ((await deps.store.exists(names.gif))
+    ? describeInspected(file, sha256, deps.limits)
+    : inspectGif(file, deps.limits, { sha256 }));
+  inspected.delete(sha256);
+  inspected.set(sha256, info);
+  if (inspected.size > INSPECTED_KEPT) inspected.delete(inspected.keys().next().value!);
+  return info;
 }
+
+/** What the newest inspections found, by SHA-256 (oldest first). */
+const inspected = new Map<string, GifInfo>();
+const INSPECTED_KEPT = 256;
 
 async function storePoster(
   data: Buffer,

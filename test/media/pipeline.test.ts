@@ -144,6 +144,26 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
     expect(await temps()).toEqual([]);
   });
 
+  test('with its id taken as it was written, bytes inspected moments ago are not read again', async () => {
+    const sha256 = createHash('sha256')
+      .update(await readFile(gif))
+      .digest('hex');
+    const first = await ingestGif(await upload(gif), { store: s.store, transcoder }, { sha256 });
+    // The id stands for these bytes (it was taken as they were written): what the first found
+    // is reused, so an empty file under it shows nothing was read.
+    const file = tmp.file(`upload-${++uploads}.tmp`);
+    await writeFile(file, '');
+    const again = await ingestGif(file, { store: s.store, transcoder }, { sha256 });
+    expect(again).toMatchObject({ width: first.width, frames: first.frames, bytes: first.bytes });
+    const strict = ingestGif(
+      await upload(gif),
+      { store: s.store, transcoder, limits: { maxWidth: 100 } },
+      { sha256 },
+    );
+    await expect(strict).rejects.toMatchObject({ code: 'gif_too_wide' });
+    expect(await temps()).toEqual([]);
+  });
+
   test('with its id taken as it was written, new bytes are still decoded whole', async () => {
     const truncated = await readFile(hostile.truncated);
     const sha256 = createHash('sha256').update(truncated).digest('hex');
