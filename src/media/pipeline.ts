@@ -141,10 +141,10 @@ function makeMedia(
   const { store, logger } = deps;
   return (async (): Promise<MadeMedia> => {
     try {
-      const [poster, outcome] = await Promise.all([
-        work.hasPoster ? null : deps.transcoder.poster(tempFile),
-        work.job?.done,
-      ]);
+      // One after the other: they are shown together (one update), and a burst of uploads being
+      // answered meanwhile does not also carry the poster's decode in this process's memory.
+      const outcome = await work.job?.done;
+      const poster = work.hasPoster ? null : await deps.transcoder.poster(tempFile);
       const release = deps.claim ? await deps.claim(names.id) : () => undefined;
       try {
         if (!(await store.exists(names.gif))) {
