@@ -6,7 +6,13 @@ import type { Response } from 'supertest';
 import { Message } from '../../src/models/message.model';
 import { craftGif, hostileFiles, makeGif, tempDir } from '../media/fixtures';
 import type { MediaUpdate } from '../../src/services/types';
-import { startHarness, type ChatMessage, type Harness, type Visitor } from '../support/harness';
+import {
+  startHarness,
+  withMedia,
+  type ChatMessage,
+  type Harness,
+  type Visitor,
+} from '../support/harness';
 import { eventually } from '../support/wait';
 
 // Real sharp and ffmpeg, through HTTP, against each store.
@@ -89,7 +95,8 @@ describe.each([['local'], ['gridfs']] as const)('%s store', (kind) => {
     // The history page carries the same fields.
     const history = await owner.agent.get(`/room/${room}/chats`).expect(200);
     expect(history.body.messages.at(-1)).toMatchObject({ video: res.body.video, height: 120 });
-    expect(await incoming()).toEqual([]);
+    // The temp file goes once the media are stored (just after the room is told).
+    await eventually(async () => (await incoming()).length === 0);
   });
 
   test('the video is served in byte ranges (206), past its end is 416', async () => {
@@ -145,11 +152,13 @@ describe.each([['local'], ['gridfs']] as const)('%s store', (kind) => {
     ['a truncated GIF', 'truncated', 'gif_corrupt'],
   ] as const)('%s is refused with 415, nothing stored', async (_label, which, code) => {
     const before = await Message.countDocuments();
+    const received = new Set(await incoming());
     const res = await upload(owner, await readFile(hostile[which]));
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe(code);
     expect(await Message.countDocuments()).toBe(before);
-    expect(await incoming()).toEqual([]);
+    // (Files of accepted uploads may still be there while their media are made.)
+    expect((await incoming()).filter((n) => !received.has(n))).toEqual([]);
   });
 
   test.each([
@@ -160,11 +169,12 @@ describe.each([['local'], ['gridfs']] as const)('%s store', (kind) => {
     'a decompression bomb (%s) is refused with 413 and its limit',
     async (_l, bytes, code, max) => {
       const before = await Message.countDocuments();
+      const received = new Set(await incoming());
       const res = await upload(owner, bytes());
       expect(res.status).toBe(413);
       expect(res.body.error).toMatchObject({ code, params: { max } });
       expect(await Message.countDocuments()).toBe(before);
-      expect(await incoming()).toEqual([]);
+      expect((await incoming()).filter((n) => !received.has(n))).toEqual([]);
     },
   );
 
@@ -191,7 +201,10 @@ describe.each([['local'], ['gridfs']] as const)('%s store', (kind) => {
     const id = await v.createRoom({ title: 'old' });
     const lone = await upload(v, craftGif(11, 3, 2), id);
     const kept = await upload(v, craftGif(12, 3, 2), id);
-    await upload(v, craftGif(12, 3, 2), id); // the same bytes, sent again today
+    const today = await upload(v, craftGif(12, 3, 2), id); // the same bytes, sent again today
+    // Their media are made after the answers: the test ages them once that write is done (two
+    // writers of one document would not be isolated on FerretDB).
+    for (const res of [lone, kept, today]) await withMedia(h, res.body as ChatMessage);
     const old = new Date(Date.now() - 31 * 86_400_000);
     await Message.updateMany({ _id: { $in: [lone.body._id, kept.body._id] } }, { createdAt: old });
     await h.sweeper.sweep();
