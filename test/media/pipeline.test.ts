@@ -191,13 +191,25 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
   test('an upload of bytes whose media are being made joins them instead of making its own', async () => {
     const other = tmp.file('joined.gif');
     await makeGif(other, { size: '96x64', seconds: 1 });
-    const first = await ingestGif(await upload(other), { store: s.store, transcoder });
+    // The first's media are stored under a second claim, held until the second upload is in.
+    let claims = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const first = await ingestGif(await upload(other), {
+      store: s.store,
+      transcoder,
+      claim: async () => {
+        if (++claims > 1) await gate;
+        return () => undefined;
+      },
+    });
     expect(first.media).toBeDefined();
     const second = await ingestGif(await upload(other), {
       store: s.store,
       transcoder,
       making: (id) => (id === first.name ? first.media : undefined),
     });
+    open();
     expect(second).toMatchObject({ deduped: true, name: first.name });
     expect(second.media).toBe(first.media);
     expect(await second.media).toEqual({
