@@ -11,6 +11,7 @@ import type { Transcoder } from '../media/transcode';
 import { isDeleted } from '../models/deletion.model';
 import { Message, type MessageDoc } from '../models/message.model';
 import type { ChatService, GifContent } from './chat.service';
+import { SCRUB } from './conversation';
 import type { SweepTask } from './sweeper';
 import { GifIndex, POPULAR_DAYS, sendOf, type GifSend, type PickerItem } from './gif-index';
 import type { ChatMessage, MediaUpdate } from './types';
@@ -151,9 +152,10 @@ export class GifService {
           { $set: set },
         );
         if (matchedCount === 0) continue;
-        // A delete racing this update: its tombstone is the truth, and the media go again.
+        // A delete racing this update: its tombstone is the truth. The update is not isolated from
+        // the delete's scrub (FerretDB), so it may have written the GIF back: scrubbed again.
         if (await isDeleted(message._id)) {
-          await Message.updateOne({ _id: message._id }, { $unset: { poster: 1, video: 1 } });
+          await Message.updateOne({ _id: message._id }, SCRUB);
           continue;
         }
         const update: MediaUpdate = {
