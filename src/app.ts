@@ -152,6 +152,10 @@ export function createApp({
     post: (room, person, content, cid) => chat.post(room, person, content, cid),
     isPublic: (room) => rooms.rooms.isPublic(room),
     alone: !redis,
+    mediaMade: (message, update) => {
+      chat.changed(message);
+      notifier.media(message.room, update);
+    },
   });
 
   const reports: Reports = new Reports({

@@ -25,16 +25,20 @@ export function gifController({ gifs, limits, admission, people }: GifController
       const id = roomId(req);
       const file = req.file;
       if (!file) throw new BadRequest('no_file');
+      let cid: string | undefined;
+      let person;
       try {
-        const { cid } = parseOrThrow(gifFieldsSchema, req.body);
-        const person = people.speaker(id, personFrom(req));
-        const { sha256 } = file as { sha256?: string };
-        const message = await gifs.upload(id, person, file.path, file.originalname, cid, sha256);
-        res.status(201).json(message);
-      } finally {
-        // The pipeline removes it; this covers a refusal before the pipeline saw it.
+        ({ cid } = parseOrThrow(gifFieldsSchema, req.body));
+        person = people.speaker(id, personFrom(req));
+      } catch (err) {
+        // Refused before the pipeline saw it. Once it has, the pipeline removes the file, maybe
+        // after the answer (its poster and video are made from it).
         await rm(file.path, { force: true });
+        throw err;
       }
+      const { sha256 } = file as { sha256?: string };
+      const message = await gifs.upload(id, person, file.path, file.originalname, cid, sha256);
+      res.status(201).json(message);
     },
 
     /** A JSON or form body naming a stored GIF sends it again; a multipart body is an upload. */

@@ -98,6 +98,18 @@ export async function describeInspected(
   }
 }
 
+/**
+ * For bytes this process inspected or described moments ago (the same SHA-256: the same bytes),
+ * what it found, checked again against today's limits: a burst of identical uploads costs one
+ * inspection, and the others read nothing while they hold the content's claim.
+ */
+export function recheckInspected(info: GifInfo, limits: Partial<GifLimits> = {}): GifInfo {
+  const max = { ...DEFAULT_GIF_LIMITS, ...limits };
+  if (info.bytes > max.maxBytes) throw new GifTooLarge('bytes', max.maxBytes);
+  checkLimits(info, max);
+  return info;
+}
+
 /** At most `limit` tasks at once; the others wait their turn (none is refused). */
 class Turns {
   private running = 0;

@@ -1,7 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Logger } from '../logger';
-import { describeInspected, inspectGif, type GifInfo, type GifLimits } from './inspect';
+import {
+  describeInspected,
+  inspectGif,
+  recheckInspected,
+  type GifInfo,
+  type GifLimits,
+} from './inspect';
 import { mediaNames, type MediaStore } from './store';
 import type { TranscodeJob, Transcoder } from './transcode';
 
@@ -14,19 +20,42 @@ export interface IngestDeps {
    * Called with the content id once the GIF is inspected, before anything is stored; resolves
    * with the function that ends the claim. A claim keeps the id's files from being removed while
    * its message is being saved (see GifService): ingestGif ends it itself only when it throws,
-   * otherwise the caller does, through the result's `release`.
+   * otherwise the caller does, through the result's `release`. The poster and video made later
+   * are stored under a claim of their own.
    */
   claim?: (id: string) => Promise<() => void>;
+  /**
+   * The media already being made for this content id (by an earlier upload of the same bytes),
+   * asked under the claim: this upload joins it instead of making its own.
+   */
+  making?: (id: string) => Promise<MadeMedia> | undefined;
+  /**
+   * Told, under the claim of the id, what was made and stored, before anyone else may claim it:
+   * the messages waiting for these media are updated there.
+   */
+  made?: (id: string, media: MadeMedia) => Promise<void>;
+}
+
+/** The poster and video made after an upload was answered (names in the store). */
+export interface MadeMedia {
+  poster?: string;
+  video?: string;
 }
 
 export interface IngestResult extends GifInfo {
   /** The content id, stem of every name below (32 hex of the SHA-256). */
   name: string;
   gif: string;
-  /** First frame as WebP; absent only if it could not be made. */
+  /** First frame as WebP, when stored already (the same bytes uploaded before). */
   poster?: string;
-  /** H.264 MP4; absent for a still GIF, or when transcoding failed or did not save bytes. */
+  /** H.264 MP4, when stored already. */
   video?: string;
+  /**
+   * The poster and video still being made (each absent in the end if it could not be, or for a
+   * still GIF no video): resolves once they are stored and `made` was told, never rejects.
+   * Absent when nothing is left to make.
+   */
+  media?: Promise<MadeMedia>;
   /** The same bytes were already stored: nothing new was written for the GIF. */
   deduped: boolean;
   /** Ends the claim on the content id (a no-op without `claim`). */
@@ -34,10 +63,11 @@ export interface IngestResult extends GifInfo {
 }
 
 /**
- * Takes an uploaded temp file to stored media: inspect (refusals are typed and store nothing),
- * the GIF under its content name (stored once however often it is uploaded), then its poster
- * and video unless they exist already. Transcoding failures cost only the video: the GIF is
- * always there to serve. The temp file is removed in every case.
+ * Takes an uploaded temp file to a stored GIF: inspect (refusals are typed and store nothing),
+ * the GIF under its content name (stored once however often it is uploaded), and admits the
+ * making of its poster and video, which finish after this returns (`media`), so an upload is
+ * answered once its checks are done. Transcoding failures cost only the video: the GIF is always
+ * there to serve. The temp file is removed in every case (once the media are made).
  * Throws the refusals of inspectGif, and MediaBusy (503) when the transcoding queue is full.
  */
 export async function ingestGif(
@@ -48,6 +78,9 @@ export async function ingestGif(
   const { store } = deps;
   const videoTemp = `${tempFile}.mp4`;
   let job: TranscodeJob | undefined;
+  let media: Promise<MadeMedia> | undefined;
+  /** This upload's own poster and video are being made from the temp file: they remove it. */
+  let kept = false;
   let release = () => undefined as void;
   try {
     const info = await (known.sha256
@@ -59,18 +92,21 @@ export async function ingestGif(
       store.exists(names.mp4),
       store.exists(names.webp),
     ]);
+    const wantsVideo = info.frames > 1 && !hasVideo;
+    media = wantsVideo || !hasPoster ? deps.making?.(names.id) : undefined;
     // Admitted to the queue before anything is written, so a busy refusal leaves nothing behind.
-    if (info.frames > 1 && !hasVideo) job = deps.transcoder.video(tempFile, videoTemp);
+    if (!media && wantsVideo) job = deps.transcoder.video(tempFile, videoTemp);
     const stored = await store.put(names.gif, tempFile, 'image/gif');
-    const [poster, video] = await Promise.all([
-      hasPoster ? names.webp : storePoster(tempFile, names.webp, deps),
-      job ? storeVideo(job, videoTemp, names.mp4, info, deps) : hasVideo ? names.mp4 : undefined,
-    ]);
+    if (!media && (job || !hasPoster)) {
+      kept = true;
+      media = makeMedia(tempFile, names, { job, videoTemp, hasPoster, info }, deps);
+    }
     return {
       name: names.id,
       gif: names.gif,
-      ...(poster && { poster }),
-      ...(video && { video }),
+      ...(hasPoster && { poster: names.webp }),
+      ...(hasVideo && { video: names.mp4 }),
+      ...(media && { media }),
       ...info,
       deduped: !stored,
       release,
@@ -79,12 +115,71 @@ export async function ingestGif(
     release();
     throw err;
   } finally {
-    // The child must have exited before its output can be removed for good.
-    await job?.done;
-    await Promise.all([rm(tempFile, { force: true }), rm(videoTemp, { force: true })]);
+    if (!kept) {
+      // The child must have exited before its output can be removed for good.
+      await job?.done;
+      await removeTemps(tempFile);
+    }
   }
 }
 
+function removeTemps(tempFile: string): Promise<unknown> {
+  return Promise.all([rm(tempFile, { force: true }), rm(`${tempFile}.mp4`, { force: true })]);
+}
+
+/**
+ * Makes the poster and video of a stored GIF from its temp file, then stores them under a claim
+ * of the content id, only if the GIF is still stored: a room removed or a message deleted
+ * meanwhile took the GIF away, and its media must not come back without it.
+ */
+function makeMedia(
+  tempFile: string,
+  names: ReturnType<typeof mediaNames>,
+  work: { job?: TranscodeJob; videoTemp: string; hasPoster: boolean; info: GifInfo },
+  deps: IngestDeps,
+): Promise<MadeMedia> {
+  const { store, logger } = deps;
+  return (async (): Promise<MadeMedia> => {
+    try {
+      // One after the other: they are shown together (one update), and a burst of uploads being
+      // answered meanwhile does not also carry the poster's decode in this process's memory.
+      const outcome = await work.job?.done;
+      const poster = work.hasPoster ? null : await deps.transcoder.poster(tempFile);
+      const release = deps.claim ? await deps.claim(names.id) : () => undefined;
+      try {
+        if (!(await store.exists(names.gif))) {
+          logger?.info('media dropped: its GIF was removed meanwhile', { name: names.id });
+          // Told all the same, so what waits for these media stops waiting.
+          await deps.made?.(names.id, {});
+          return {};
+        }
+        const [posterName, videoName] = await Promise.all([
+          poster
+            ? storePoster(poster.data, names.webp, deps)
+            : work.hasPoster
+              ? names.webp
+              : undefined,
+          outcome?.ok
+            ? storeVideo(outcome.bytes, work.videoTemp, names.mp4, work.info, deps)
+            : undefined,
+        ]);
+        const result = {
+          ...(posterName && { poster: posterName }),
+          ...(videoName && { video: videoName }),
+        };
+        await deps.made?.(names.id, result);
+        return result;
+      } finally {
+        release();
+      }
+    } catch (err) {
+      logger?.warn('media not made', { name: names.id, err: String(err) });
+      return {};
+    } finally {
+      await removeTemps(tempFile);
+    }
+  })();
+}
 /**
  * The file's content id was taken while it was written (`sha256`): it is claimed before the file
  * is inspected, so uploads of the same bytes take turns, and bytes already stored (they passed
@@ -98,35 +193,42 @@ async function knownContent(
 ): Promise<GifInfo> {
   const names = mediaNames(sha256);
   if (deps.claim) claimed(await deps.claim(names.id));
-  if (await deps.store.exists(names.gif)) return describeInspected(file, sha256, deps.limits);
-  return inspectGif(file, deps.limits, { sha256 });
+  const seen = inspected.get(sha256);
+  if (seen) return recheckInspected(seen, deps.limits);
+  const info = await ((await deps.store.exists(names.gif))
+    ? describeInspected(file, sha256, deps.limits)
+    : inspectGif(file, deps.limits, { sha256 }));
+  inspected.delete(sha256);
+  inspected.set(sha256, info);
+  if (inspected.size > INSPECTED_KEPT) inspected.delete(inspected.keys().next().value!);
+  return info;
 }
 
+/** What the newest inspections found, by SHA-256 (oldest first). */
+const inspected = new Map<string, GifInfo>();
+const INSPECTED_KEPT = 256;
+
 async function storePoster(
-  gif: string,
+  data: Buffer,
   name: string,
-  { store, transcoder, logger }: IngestDeps,
+  { store, logger }: IngestDeps,
 ): Promise<string | undefined> {
-  const poster = await transcoder.poster(gif);
-  if (!poster) return undefined;
-  return store.put(name, Readable.from([poster.data]), 'image/webp').then(
+  return store.put(name, Readable.from([data]), 'image/webp').then(
     () => name,
     (err: unknown) => void logger?.warn('poster not stored', { name, err: String(err) }),
   );
 }
 
 async function storeVideo(
-  job: TranscodeJob,
+  bytes: number,
   file: string,
   name: string,
   gif: GifInfo,
   { store, logger }: IngestDeps,
 ): Promise<string | undefined> {
-  const outcome = await job.done;
-  if (!outcome.ok) return undefined;
   // The video exists to save bytes; for tiny or odd GIFs the GIF itself is the better file.
-  if (outcome.bytes >= gif.bytes) {
-    logger?.info('video not smaller than its GIF', { name, gif: gif.bytes, mp4: outcome.bytes });
+  if (bytes >= gif.bytes) {
+    logger?.info('video not smaller than its GIF', { name, gif: gif.bytes, mp4: bytes });
     return undefined;
   }
   return store.put(name, file, 'video/mp4').then(

@@ -26,7 +26,8 @@ export interface ConversationDependencies {
   alone: boolean;
 }
 
-const SCRUB = {
+/** What deleting a message leaves of it: the "deleted" line, nothing of its content. */
+export const SCRUB = {
   $set: { deleted: true },
   $unset: {
     chat: 1,

@@ -125,6 +125,16 @@ export class GifIndex {
     return undefined;
   }
 
+  /** A kept send's message got its poster and video (made after it was sent). */
+  media(id: string, media: Pick<GifSend, 'poster' | 'video'>): void {
+    if (!this.ids.has(id)) return;
+    for (let i = this.sends.length - 1; i >= 0; i--)
+      if (this.sends[i]!.id === id) {
+        this.sends[i] = { ...this.sends[i]!, ...media };
+        return;
+      }
+  }
+
   /** Forgets sends of deleted messages: a room's, those before a date, those of deleted files. */
   forget(which: (s: GifSend) => boolean): void {
     this.remove(this.sends.filter(which));

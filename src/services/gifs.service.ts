@@ -5,14 +5,16 @@ import { KeyedLock } from '../lib/keyed-lock';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import type { GifLimits } from '../media/inspect';
-import { ingestGif, type IngestResult } from '../media/pipeline';
+import { ingestGif, type IngestResult, type MadeMedia } from '../media/pipeline';
 import type { MediaStore } from '../media/store';
 import type { Transcoder } from '../media/transcode';
+import { isDeleted } from '../models/deletion.model';
 import { Message, type MessageDoc } from '../models/message.model';
 import type { ChatService, GifContent } from './chat.service';
+import { SCRUB } from './conversation';
 import type { SweepTask } from './sweeper';
 import { GifIndex, POPULAR_DAYS, sendOf, type GifSend, type PickerItem } from './gif-index';
-import type { ChatMessage } from './types';
+import type { ChatMessage, MediaUpdate } from './types';
 
 export const MEDIA_PREFIX = '/gif/';
 const DAY_MS = 86_400_000;
@@ -31,6 +33,17 @@ export interface GifDependencies {
   isPublic: (room: string) => boolean;
   /** True when this process serves the site alone: it keeps the index of sends in memory. */
   alone: boolean;
+  /**
+   * A GIF message got its poster and video after it was sent (stored already): the newest
+   * messages kept in memory follow, and the room hears `media`.
+   */
+  mediaMade?: (message: ChatMessage, update: MediaUpdate) => void;
+}
+
+/** Poster and video being made for a content id, and the messages waiting for them. */
+interface Making {
+  media: Promise<MadeMedia>;
+  waiting: Map<string, ChatMessage>;
 }
 
 export interface PickerQuery {
@@ -54,6 +67,7 @@ export interface PickerQuery {
 export class GifService {
   private readonly claims = new KeyedLock();
   private readonly index = new GifIndex();
+  private readonly making = new Map<string, Making>();
   private loaded?: Promise<void>;
 
   constructor(private readonly deps: GifDependencies) {}
@@ -65,7 +79,11 @@ export class GifService {
     return this.loaded;
   }
 
-  /** Takes an uploaded temp file (always removed) to a message. */
+  /**
+   * Takes an uploaded temp file (always removed) to a message, answered once the checks are done
+   * and the GIF is stored: its poster and video are made afterwards, and the message is updated
+   * then (`mediaMade`). Uploads of bytes whose media are still being made wait for the same ones.
+   */
   async upload(
     room: RoomId,
     person: Person,
@@ -77,9 +95,20 @@ export class GifService {
   ): Promise<ChatMessage> {
     const result = await ingestGif(
       tempFile,
-      { ...this.deps, claim: (id) => this.claim(id) },
+      {
+        ...this.deps,
+        claim: (id) => this.claim(id),
+        making: (id) => this.making.get(id)?.media,
+        made: (id, media) => this.made(id, media),
+      },
       { sha256 },
     );
+    // Still under the claim: whatever is made is told (under it too) to the messages listed here.
+    let making = result.media && this.making.get(result.name);
+    if (result.media && !making) {
+      making = { media: result.media, waiting: new Map() };
+      this.making.set(result.name, making);
+    }
     const urls = urlsOf(result);
     let message: ChatMessage | undefined;
     try {
@@ -90,6 +119,7 @@ export class GifService {
         cid,
       );
       this.index.add(sendOf(message));
+      if (making && message.gif === urls[0]) making.waiting.set(message._id, message);
     } finally {
       result.release();
       // Not saved, or a retried upload answered with the first one's message (other bytes, maybe):
@@ -97,6 +127,49 @@ export class GifService {
       if (message?.gif !== urls[0]) await this.release(urls);
     }
     return message;
+  }
+
+  /**
+   * The poster and video of `id` are stored (or could not be made), under its claim: the messages
+   * waiting for them get them, unless deleted meanwhile (a room removed took its messages away,
+   * a deleted message stays "deleted"; one writer per message, so updates need no isolation).
+   */
+  private async made(id: string, media: MadeMedia): Promise<void> {
+    const making = this.making.get(id);
+    this.making.delete(id);
+    if (!making) return;
+    const set = stripUndefined({
+      poster: media.poster && `${MEDIA_PREFIX}${media.poster}`,
+      video: media.video && `${MEDIA_PREFIX}${media.video}`,
+    });
+    if (!set.video)
+      this.deps.logger.info('GIF kept without video', { name: id, poster: Boolean(set.poster) });
+    if (!set.poster && !set.video) return;
+    for (const message of making.waiting.values()) {
+      try {
+        const { matchedCount } = await Message.updateOne(
+          { _id: message._id, deleted: { $ne: true } },
+          { $set: set },
+        );
+        if (matchedCount === 0) continue;
+        // A delete racing this update: its tombstone is the truth. The update is not isolated from
+        // the delete's scrub (FerretDB), so it may have written the GIF back: scrubbed again.
+        if (await isDeleted(message._id)) {
+          await Message.updateOne({ _id: message._id }, SCRUB);
+          continue;
+        }
+        const update: MediaUpdate = {
+          room: message.room,
+          _id: message._id,
+          seq: message.seq,
+          ...set,
+        };
+        this.index.media(message._id, set);
+        this.deps.mediaMade?.({ ...message, ...set }, update);
+      } catch (err) {
+        this.deps.logger.warn('message not given its media', { id: message._id, err: String(err) });
+      }
+    }
   }
 
   /**
@@ -118,6 +191,8 @@ export class GifService {
       const content: GifContent = { gif, poster, video, width, height, gifName };
       const message = await this.deps.post(room, person, stripUndefined(content), cid);
       this.index.add(sendOf(message));
+      // Sent again while its poster and video are being made: it gets them with the others.
+      this.making.get(id)?.waiting.set(message._id, message);
       return message;
     } finally {
       release();
@@ -177,8 +252,10 @@ export class GifService {
     };
   }
 
-  close(): Promise<void> {
-    return this.deps.transcoder.close();
+  /** Stops the transcoding (what runs yields no video) and waits for the media being finished. */
+  async close(): Promise<void> {
+    await this.deps.transcoder.close();
+    await Promise.allSettled([...this.making.values()].map((m) => m.media));
   }
 
   private removeFiles(id: string): Promise<void>[] {

@@ -80,6 +80,18 @@ export interface BlurUpdate {
   blurred: boolean;
 }
 
+/**
+ * A GIF message's poster and video, made after its upload was answered (`media` event): the
+ * message as stored now has them too, so history and replays carry them.
+ */
+export interface MediaUpdate {
+  room: string;
+  _id: string;
+  seq: number;
+  poster?: string;
+  video?: string;
+}
+
 /** What everyone who can see a message hears when its reactions change (`react` event). */
 export interface ReactionUpdate {
   room: string;
@@ -135,6 +147,8 @@ export interface Notifier {
   reports(roomId: string, ownerPid: string, items: ReportItem[]): void;
   /** A reported GIF is blurred for everyone, or no longer. */
   blur(roomId: string, update: BlurUpdate): void;
+  /** An uploaded GIF's poster and video are ready (made after the upload was answered). */
+  media(roomId: string, update: MediaUpdate): void;
   /** The owner changed the room's settings (lock, slow mode, who is muted). */
   settings(roomId: string, settings: RoomSettings): void;
   typing(roomId: string, from: Pick<Participant, 'pid' | 'user' | 'nick'>, typing: boolean): void;

@@ -4,6 +4,7 @@ import type { RoomId } from '../lib/room-id';
 import type {
   BlurUpdate,
   ChatMessage,
+  MediaUpdate,
   Participant,
   ReactionUpdate,
   ReportItem,
@@ -66,6 +67,11 @@ export interface ChatServerToClient {
   /** To the owner's tabs: the report queue, whenever it changes. */
   reports: (items: ReportItem[]) => void;
   blur: (update: BlurUpdate) => void;
+  /**
+   * An uploaded GIF's poster and video, made after the upload was answered (the message was
+   * pushed as `chat` with its GIF and size): the tab swaps its GIF player for the video in place.
+   */
+  media: (update: MediaUpdate) => void;
   /**
    * This process is shutting down (a restart, a deploy): the socket drops soon and Socket.IO
    * reconnects, to a running process; the tab's rejoin then replays what it missed.

@@ -62,6 +62,7 @@ export function socketNotifier(lobby: LobbyNamespace, chat: ChatNamespace): Noti
     reports: (roomId, ownerPid, items) =>
       chat.to(personChannel(roomId, ownerPid)).emit('reports', items),
     blur: (roomId, update) => chat.to(roomId).emit('blur', update),
+    media: (roomId, update) => chat.to(roomId).emit('media', update),
     settings: (roomId, settings) => chat.to(roomId).emit('settings', settings),
     typing: (roomId, from, typing) =>
       chat

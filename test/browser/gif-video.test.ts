@@ -13,6 +13,7 @@ let harness: Harness;
 let browser: Browser;
 let fixtures: Awaited<ReturnType<typeof tempDir>>;
 let animated: Buffer;
+let another: Buffer;
 let owner: Visitor;
 let room: string;
 const pages: WatchedPage[] = [];
@@ -20,6 +21,7 @@ const pages: WatchedPage[] = [];
 beforeAll(async () => {
   fixtures = await tempDir('browser');
   animated = await readFile(await makeGif(fixtures.file('a.gif'), { size: '200x100', seconds: 2 }));
+  another = await readFile(await makeGif(fixtures.file('t.gif'), { size: '150x120', seconds: 1 }));
   // One ffmpeg at a time, and one upload may wait: a held slot makes "processing…" last.
   [harness, browser] = await Promise.all([
     startHarness({ MEDIA_CONCURRENCY: 1, MEDIA_QUEUE: 1 }),
@@ -64,23 +66,27 @@ const untilPlaying = (page: Page, playing: boolean) =>
     playing,
   );
 
-test('an upload shows its progress, then "processing…", then the message as a playing video', async () => {
+test('an upload shows at once as its GIF in a box of its shape, then turns into the playing video in place', async () => {
   const watched = await open(browser);
   pages.push(watched);
   const { page } = watched;
   await enter(page, harness.url, room);
+  // The transcoder is held: the upload is answered once checked, before its video exists.
   const held = await holdTranscoder();
   await page.setInputFiles('#gif-input', {
     name: 'wide_cat.gif',
     mimeType: 'image/gif',
     buffer: animated,
   });
-  await page.locator('#upload-name', { hasText: 'Processing wide_cat.gif' }).waitFor();
-  expect(await page.locator('#upload-progress').evaluate((p: HTMLProgressElement) => p.value)).toBe(
-    100,
-  );
-  await held.free();
   await page.locator('#upload').waitFor({ state: 'hidden' });
+  const gifBox = page.locator('.msg[data-seq] .gif-box.sized[data-state="playing"]').last();
+  await gifBox.locator('img.gif-anim').waitFor();
+  expect(await gifBox.locator('video').count()).toBe(0);
+  const before = await gifBox.boundingBox();
+  // The box has the GIF's shape already (2:1).
+  expect(Math.round((before!.width / before!.height) * 10) / 10).toBe(2);
+  await held.free();
+  await videoOf(page).waitFor();
 
   const box = page.locator('.gif-box.sized').last();
   const video = videoOf(page);
@@ -93,9 +99,8 @@ test('an upload shows its progress, then "processing…", then the message as a 
     height: v.height,
   }));
   expect(props).toEqual({ muted: true, loop: true, playsInline: true, width: 200, height: 100 });
-  // The box has the GIF's shape before anything loads (2:1).
-  const size = await box.boundingBox();
-  expect(Math.round((size!.width / size!.height) * 10) / 10).toBe(2);
+  // The same box, the same size: nothing moved.
+  expect(await box.boundingBox()).toEqual(before);
   await untilPlaying(page, true);
   expect(await video.evaluate((v: HTMLVideoElement) => v.currentSrc)).toMatch(/\.mp4$/);
   const original = page.locator('.msg').last().locator('a.gif-original');
@@ -163,4 +168,33 @@ test('the picker, by keyboard alone, sends a GIF again', async () => {
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('text');
   const sent = harness.events.chat?.at(-1)?.[1];
   expect(sent).toMatchObject({ gifName: 'wide cat', video: expect.stringMatching(/\.mp4$/) });
+});
+
+test('under reduced motion the GIF waits as a still frame, and its video stays paused on its poster', async () => {
+  const watched = await open(browser, { reducedMotion: 'reduce' });
+  pages.push(watched);
+  const { page } = watched;
+  await enter(page, harness.url, room);
+  const held = await holdTranscoder();
+  await page.setInputFiles('#gif-input', {
+    name: 'another.gif',
+    mimeType: 'image/gif',
+    buffer: another,
+  });
+  await page.locator('#upload').waitFor({ state: 'hidden' });
+  // The GIF player, paused on its first frame: nothing animates before the video either.
+  const box = page.locator('.msg[data-seq] .gif-box.sized').last();
+  await page
+    .locator('.msg[data-seq] .gif-box.sized[data-state="paused"] canvas.gif-still')
+    .last()
+    .waitFor();
+  expect(await box.locator('img.gif-anim').count()).toBe(0);
+  const before = await box.boundingBox();
+  expect(Math.round((before!.width / before!.height) * 100) / 100).toBe(1.25);
+  await held.free();
+  await box.locator('video.gif-video').waitFor();
+  expect(await box.getAttribute('data-state')).toBe('paused');
+  expect(await box.locator('video').evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
+  expect(await box.locator('video').evaluate((v: HTMLVideoElement) => v.currentSrc)).toBe('');
+  expect(await box.boundingBox()).toEqual(before);
 });

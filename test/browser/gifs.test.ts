@@ -1,6 +1,12 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
-import { startHarness, type Harness, type Visitor } from '../support/harness';
+import {
+  startHarness,
+  withMedia,
+  type ChatMessage,
+  type Harness,
+  type Visitor,
+} from '../support/harness';
 import { launch, open, setVisibility, type WatchedPage } from './support/browser';
 import { enter, unexpected } from './support/chat';
 import { bouncingBall, PALETTE } from './support/gif';
@@ -21,7 +27,9 @@ async function postGif(backgrounds = [0, 1, 5, 3]): Promise<string> {
       contentType: 'image/gif',
     })
     .expect(201);
-  return (res.body as { gif: string }).gif;
+  // Its poster (and video, if one is worth it) are made after the answer: once they are, the page
+  // shows the message in its final form.
+  return (await withMedia(harness, res.body as ChatMessage)).gif!;
 }
 
 const box = (page: Page, src: string) => page.locator(`.gif-box[data-src="${src}"]`);
@@ -32,7 +40,8 @@ const waitState = (page: Page, src: string, value: string) =>
 /** The colour of one pixel of the still frame, as drawn on the canvas. */
 const stillPixel = (page: Page, src: string) =>
   box(page, src).evaluate((el) => {
-    const canvas = el.querySelector('canvas') as HTMLCanvasElement;
+    // (The box's other canvas, .gif-size, only gives it the GIF's shape.)
+    const canvas = el.querySelector('canvas.gif-still') as HTMLCanvasElement;
     return [
       ...(canvas.getContext('2d') as CanvasRenderingContext2D)
         .getImageData(2, 2, 1, 1)

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import { craftGif, makeGif, tempDir } from '../media/fixtures';
 import { startCluster, type ClusterHarness, type Node } from '../support/cluster';
+import type { MediaUpdate } from '../../src/services/types';
 import { ask, next, type ChatMessage } from '../support/harness';
 
 let c: ClusterHarness;
@@ -30,16 +31,22 @@ test('a GIF uploaded through one process is listed, served and sent again throug
   const room = await alice.createRoom({ title: 'two processes' });
   const aliceTab = await alice.socket(['websocket'], a.url);
   expect((await ask(aliceTab, 'join', { room, after: 0 })).ok).toBe(true);
+  const bob = await b.visitor();
+  await bob.agent.get(`/room/${room}`).expect(200);
+  const bobTab = await bob.socket(['websocket'], b.url);
+  expect((await ask(bobTab, 'join', { room, after: 0 })).ok).toBe(true);
+  // The poster and video are made after the answer: the other process's tab hears them.
+  const made = next<MediaUpdate>(bobTab, 'media');
   const uploaded = await alice.agent
     .post(`/room/${room}/gif`)
     .set('x-csrf-token', alice.csrf)
     .attach('gif', animated, { filename: 'two_procs.gif', contentType: 'image/gif' })
     .expect(201);
-  const gif = uploaded.body as ChatMessage;
+  expect((uploaded.body as ChatMessage).video).toBeUndefined();
+  const update = await made;
+  expect(update._id).toBe(uploaded.body._id);
+  const gif = { ...(uploaded.body as ChatMessage), ...update };
   expect(gif.video).toMatch(/\.mp4$/);
-
-  const bob = await b.visitor();
-  await bob.agent.get(`/room/${room}`).expect(200);
   const popular = await bob.agent.get('/gifs?tab=popular&q=procs').expect(200);
   expect(popular.body.items).toEqual([
     expect.objectContaining({ gif: gif.gif, video: gif.video, gifName: 'two procs', count: 1 }),
@@ -47,8 +54,6 @@ test('a GIF uploaded through one process is listed, served and sent again throug
   const range = await bob.agent.get(gif.video!).set('Range', 'bytes=0-9');
   expect(range.status).toBe(206);
 
-  const bobTab = await bob.socket(['websocket'], b.url);
-  expect((await ask(bobTab, 'join', { room, after: 0 })).ok).toBe(true);
   const heard = next(aliceTab, 'chat', (m) => m.pid !== gif.pid && m.gif === gif.gif);
   const name = gif.gif!.slice('/gif/'.length);
   const sent = await ask<ChatMessage>(bobTab, 'gif', { name, cid: 'cluster-resend-1' });

@@ -3,7 +3,8 @@ import { mkdir, open, readdir, utimes, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { Message } from '../../src/models/message.model';
 import { craftGif, tempDir } from '../media/fixtures';
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, withMedia, type ChatMessage, type Harness } from '../support/harness';
+import { eventually } from '../support/wait';
 
 let h: Harness;
 let fixtures: Awaited<ReturnType<typeof tempDir>>;
@@ -40,7 +41,11 @@ test('a full transcoding queue answers 503 with Retry-After and stores nothing',
 
   await (await open(fifo, 'w')).close();
   expect((await job.done).ok).toBe(false);
-  expect((await upload()).status).toBe(201);
+  const accepted = await upload();
+  expect(accepted.status).toBe(201);
+  // Its media are made after the answer; its temp file goes with them.
+  await withMedia(h, accepted.body as ChatMessage);
+  await eventually(async () => (await readdir(`${h.config.UPLOAD_DIR}/.incoming`)).length === 0);
 });
 
 test('uploads a crashed process left behind are swept after an hour; fresh ones stay', async () => {

@@ -6,6 +6,7 @@ import { craftGif, makeGif, tempDir } from '../media/fixtures';
 import {
   ask,
   startHarness,
+  withMedia,
   type ChatMessage,
   type Harness,
   type Visitor,
@@ -62,9 +63,19 @@ beforeAll(async () => {
   lounge = await alice.createRoom({ title: 'lounge' });
   await enter(bob, lounge);
   secret = await carol.createRoom({ title: 'secret', password: 'hunter22' });
-  cat = (await upload(alice, lounge, animated, 'happy_cat.gif').expect(201)).body;
-  dog = (await upload(alice, lounge, craftGif(5, 4, 2), 'Sad Dog.gif').expect(201)).body;
-  hidden = (await upload(carol, secret, craftGif(6, 6, 2), 'our cat secret.gif').expect(201)).body;
+  // Each as it is once its poster (and video) are made, after the answer.
+  cat = await withMedia(
+    h,
+    (await upload(alice, lounge, animated, 'happy_cat.gif').expect(201)).body,
+  );
+  dog = await withMedia(
+    h,
+    (await upload(alice, lounge, craftGif(5, 4, 2), 'Sad Dog.gif').expect(201)).body,
+  );
+  hidden = await withMedia(
+    h,
+    (await upload(carol, secret, craftGif(6, 6, 2), 'our cat secret.gif').expect(201)).body,
+  );
 });
 
 const fileOf = (m: ChatMessage) => m.gif!.slice('/gif/'.length);

@@ -52,12 +52,17 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
     const original = await readFile(gif);
     const sha256 = createHash('sha256').update(original).digest('hex');
     const id = sha256.slice(0, 32);
-    const result = await ingestGif(await upload(gif), { store: s.store, transcoder });
-    expect(result).toEqual({
+    const told: unknown[] = [];
+    const answered = await ingestGif(await upload(gif), {
+      store: s.store,
+      transcoder,
+      made: (name, media) => Promise.resolve(void told.push([name, media])),
+    });
+    // Answered once the checks are done and the GIF stored: the poster and video come after.
+    expect(answered).toEqual({
       name: id,
       gif: `${id}.gif`,
-      poster: `${id}.webp`,
-      video: `${id}.mp4`,
+      media: expect.any(Promise),
       width: 160,
       height: 120,
       frames: 20,
@@ -67,6 +72,11 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
       deduped: false,
       release: expect.any(Function),
     });
+    expect(await s.store.exists(answered.gif)).toBe(true);
+    const made = await answered.media!;
+    expect(made).toEqual({ poster: `${id}.webp`, video: `${id}.mp4` });
+    expect(told).toEqual([[id, made]]);
+    const result = { ...answered, ...made };
     expect((await readAll(await s.store.read(result.gif))).equals(original)).toBe(true);
     const poster = await sharp(await readAll(await s.store.read(result.poster!))).metadata();
     expect(poster).toMatchObject({ format: 'webp', width: 160, height: 120 });
@@ -85,6 +95,7 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
     const before = await s.objects();
     const first = await ingestGif(await upload(gif), { store: s.store, transcoder });
     expect(first.deduped).toBe(true);
+    expect(first.media).toBeUndefined();
     expect(first.video).toBe(`${first.name}.mp4`);
     expect(first.poster).toBe(`${first.name}.webp`);
     expect(spawned).toHaveLength(0);
@@ -133,6 +144,26 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
     expect(await temps()).toEqual([]);
   });
 
+  test('with its id taken as it was written, bytes inspected moments ago are not read again', async () => {
+    const sha256 = createHash('sha256')
+      .update(await readFile(gif))
+      .digest('hex');
+    const first = await ingestGif(await upload(gif), { store: s.store, transcoder }, { sha256 });
+    // The id stands for these bytes (it was taken as they were written): what the first found
+    // is reused, so an empty file under it shows nothing was read.
+    const file = tmp.file(`upload-${++uploads}.tmp`);
+    await writeFile(file, '');
+    const again = await ingestGif(file, { store: s.store, transcoder }, { sha256 });
+    expect(again).toMatchObject({ width: first.width, frames: first.frames, bytes: first.bytes });
+    const strict = ingestGif(
+      await upload(gif),
+      { store: s.store, transcoder, limits: { maxWidth: 100 } },
+      { sha256 },
+    );
+    await expect(strict).rejects.toMatchObject({ code: 'gif_too_wide' });
+    expect(await temps()).toEqual([]);
+  });
+
   test('with its id taken as it was written, new bytes are still decoded whole', async () => {
     const truncated = await readFile(hostile.truncated);
     const sha256 = createHash('sha256').update(truncated).digest('hex');
@@ -150,10 +181,70 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
   test('a still GIF gets a poster and no video', async () => {
     const still = tmp.file('still.gif');
     await writeFile(still, craftGif(4, 4));
-    const result = await ingestGif(await upload(still), { store: s.store, transcoder });
-    expect(result).toMatchObject({ frames: 1, deduped: false, poster: `${result.name}.webp` });
-    expect(result.video).toBeUndefined();
+    const answered = await ingestGif(await upload(still), { store: s.store, transcoder });
+    expect(answered).toMatchObject({ frames: 1, deduped: false });
+    expect(await answered.media).toEqual({ poster: `${answered.name}.webp` });
     expect(spawned).toHaveLength(0);
+    expect(await temps()).toEqual([]);
+  });
+
+  test('an upload of bytes whose media are being made joins them instead of making its own', async () => {
+    const other = tmp.file('joined.gif');
+    await makeGif(other, { size: '96x64', seconds: 1 });
+    // The first's media are stored under a second claim, held until the second upload is in.
+    let claims = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const first = await ingestGif(await upload(other), {
+      store: s.store,
+      transcoder,
+      claim: async () => {
+        if (++claims > 1) await gate;
+        return () => undefined;
+      },
+    });
+    expect(first.media).toBeDefined();
+    const second = await ingestGif(await upload(other), {
+      store: s.store,
+      transcoder,
+      making: (id) => (id === first.name ? first.media : undefined),
+    });
+    open();
+    expect(second).toMatchObject({ deduped: true, name: first.name });
+    expect(second.media).toBe(first.media);
+    expect(await second.media).toEqual({
+      poster: `${first.name}.webp`,
+      video: `${first.name}.mp4`,
+    });
+    expect(spawned).toHaveLength(1);
+    expect(await temps()).toEqual([]);
+  });
+
+  test('media made after their GIF was removed are not stored', async () => {
+    const other = tmp.file('removed.gif');
+    await makeGif(other, { size: '80x64', seconds: 1 });
+    let told = false;
+    // The second claim is the one the made media are stored under: held until the GIF is gone.
+    let claims = 0;
+    let removed!: () => void;
+    const gone = new Promise<void>((resolve) => (removed = resolve));
+    const answered = await ingestGif(await upload(other), {
+      store: s.store,
+      transcoder,
+      claim: async () => {
+        if (++claims > 1) await gone;
+        return () => undefined;
+      },
+      made: () => Promise.resolve(void (told = true)),
+    });
+    // A message deleted, or its room removed, before the media were stored.
+    await s.store.remove(answered.gif);
+    removed();
+    expect(await answered.media).toEqual({});
+    expect(told).toBe(true);
+    for (const ext of ['gif', 'webp', 'mp4'])
+      expect(await s.store.exists(`${answered.name}.${ext}`)).toBe(false);
+    expect(await temps()).toEqual([]);
   });
 });
 
@@ -166,7 +257,8 @@ describe('when transcoding cannot help', () => {
 
   test('a failing ffmpeg costs only the video: the GIF and poster are stored', async () => {
     const broken = new Transcoder({ ffmpegPath: path.join(tmp.dir, 'no-ffmpeg') });
-    const result = await ingestGif(await upload(gif), { store: s.store, transcoder: broken });
+    const answered = await ingestGif(await upload(gif), { store: s.store, transcoder: broken });
+    const result = { ...answered, ...(await answered.media) };
     await broken.close();
     expect(result.video).toBeUndefined();
     expect(await s.store.exists(result.gif)).toBe(true);

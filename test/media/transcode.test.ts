@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { execFile } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -64,6 +65,14 @@ test('a GIF becomes a faststart H.264 MP4, smaller than the GIF', async () => {
   const info = await ffmpegInfo(out);
   expect(info).toMatch(/Video: h264 .*yuv420p.*160x120/);
   expect(info).not.toMatch(/Audio:/);
+});
+
+test('children run niced: videos are made after the answer, and yield the CPU to requests', async () => {
+  const niceness: number[] = [];
+  const t = transcoder({ onSpawn: (child) => niceness.push(getPriority(child.pid)) });
+  const outcome = await t.video(small, tmp.file('niced.mp4')).done;
+  expect(outcome.ok).toBe(true);
+  expect(niceness).toEqual([10]);
 });
 
 test('odd sizes are rounded down to even ones (yuv420p needs them)', async () => {

@@ -4,7 +4,13 @@ import type { RoomId } from '../../src/lib/room-id';
 import { createLogger } from '../../src/logger';
 import { GifService, displayName } from '../../src/services/gifs.service';
 import { craftGif } from '../media/fixtures';
-import { startHarness, type ChatMessage, type Harness, type Visitor } from '../support/harness';
+import {
+  startHarness,
+  withMedia,
+  type ChatMessage,
+  type Harness,
+  type Visitor,
+} from '../support/harness';
 
 // The picker and re-send checks answered three ways must agree: the running app's index, a
 // process that restarted (its index read from the database), and a clustered process that keeps
@@ -25,7 +31,8 @@ beforeAll(async () => {
       .set('x-csrf-token', alice.csrf)
       .attach('gif', bytes, { filename: name, contentType: 'image/gif' })
       .expect(201);
-    sent.push(res.body as ChatMessage);
+    // As stored once its poster (and video) are made, after the answer.
+    sent.push(await withMedia(h, res.body as ChatMessage));
   };
   await post(lounge, craftGif(3, 3, 2), 'one.gif');
   await post(lounge, craftGif(4, 3, 2), 'two.gif');

@@ -173,6 +173,19 @@ export function next<T = ChatMessage>(
   return nextEvent<T>(socket, event, { match, within: ms, what: `the next ${event} event` });
 }
 
+/**
+ * An uploaded GIF's message as it is once its poster (and video) are made, after the upload was
+ * answered: waits for the app's `media` event about it (every upload of new bytes gets a poster).
+ */
+export async function withMedia(h: Pick<Harness, 'events'>, message: ChatMessage) {
+  if (message.poster) return message;
+  const update = await eventually(
+    () => h.events.media?.find(([, u]) => u._id === message._id)?.[1],
+    { what: `the media of message ${message._id}` },
+  );
+  return { ...message, ...update };
+}
+
 /** Emits with an acknowledgement and resolves with it. */
 export function ask<T = unknown>(
   socket: Socket,

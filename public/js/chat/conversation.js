@@ -2,13 +2,14 @@
 // Conversation tools on the messages shown: reply (the composer quotes the message; a quote
 // clicked scrolls to its original, loading older history if needed), reactions (a small fixed set,
 // one of each per person), and editing or deleting one's own messages. Live changes arrive as the
-// /chat events `react`, `edit` and `delete`.
+// /chat events `react`, `edit` and `delete` (and `media`, a GIF's video made after it was sent).
 import { confirmDialog } from '../lib/dialog.js';
 import { byId, el, find } from '../lib/dom.js';
 import { errorText, t } from '../lib/i18n.js';
 import { ack } from '../lib/net.js';
 import { limits } from '../lib/page-data.js';
 import { showError } from './alert.js';
+import { mediaArrived } from './gifs.js';
 import { showReactions } from './message-parts.js';
 
 /** @typedef {import('../types').ChatMessage} ChatMessage */
@@ -196,6 +197,11 @@ export function createConversation({ socket, room, me, timeline }) {
   socket.on('blur', (update) => {
     const item = update?.room === room ? timeline.item(update.seq) : undefined;
     item?.classList.toggle('is-blurred', Boolean(update.blurred));
+  });
+  // A GIF's poster and video, made after it was sent: its box swaps to the video in place.
+  socket.on('media', (update) => {
+    const item = update?.room === room ? timeline.item(update.seq) : undefined;
+    if (item) mediaArrived(item, update);
   });
   socket.on('edit', changed);
   socket.on('delete', changed);

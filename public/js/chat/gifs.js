@@ -112,7 +112,10 @@ export function hydrate(box) {
   p.badge.setAttribute('aria-hidden', 'true');
   p.badge.append(p.badgeIcon, el('span', null, 'GIF'));
   p.button.append(p.canvas, p.badge);
-  box.replaceChildren(p.button);
+  // The invisible canvas of the GIF's size (when known) keeps the box's shape: a video arriving
+  // later takes the same box.
+  const sizer = box.querySelector('.gif-size');
+  box.replaceChildren(...(sizer ? [sizer] : []), p.button);
   players.set(box, p);
   listenIntent(
     p.button,
@@ -122,6 +125,29 @@ export function hydrate(box) {
   );
   update(p);
   watcher.observe(box);
+}
+
+/**
+ * A GIF's poster and video were made after its message was sent (`media`): its GIF player gives
+ * way to the video player in the same box, keeping what the person did to it (played or paused
+ * by hand). A box without a known size, or already a video, is left as it is.
+ * @param {Element} item the message's element
+ * @param {{ poster?: string, video?: string }} media
+ */
+export function mediaArrived(item, media) {
+  const box = item.querySelector('.gif-box');
+  if (!(box instanceof HTMLElement) || box.dataset.video || !box.classList.contains('sized'))
+    return;
+  if (media.poster) box.dataset.poster = media.poster;
+  if (!media.video) return;
+  const p = players.get(box);
+  if (p) {
+    players.delete(box);
+    watcher?.unobserve(box);
+    p.img?.remove();
+  }
+  box.dataset.video = media.video;
+  hydrateVideo(box, hydrate, p);
 }
 
 // A new setting starts afresh: what was played or paused by hand follows it.

@@ -58,8 +58,10 @@ function watch() {
  * be played, the box goes to `fallback` (the GIF player) without its video.
  * @param {HTMLElement} box
  * @param {(box: HTMLElement) => void} fallback
+ * @param {import('./playback.js').Intent} [intent] what the person did to the GIF player this
+ *   replaces (its video arrived later): played or paused by hand, it stays so
  */
-export function hydrateVideo(box, fallback) {
+export function hydrateVideo(box, fallback, intent) {
   if (players.has(box)) return;
   const sizer = box.querySelector('.gif-size');
   const video = el('video', 'gif-video');
@@ -82,6 +84,7 @@ export function hydrateVideo(box, fallback) {
     inView: false,
     error: false,
     ...freshIntent(),
+    ...(intent && { userPlay: intent.userPlay, userPaused: intent.userPaused }),
   };
   p.button.type = 'button';
   p.badge.setAttribute('aria-hidden', 'true');
@@ -93,7 +96,7 @@ export function hydrateVideo(box, fallback) {
     players.delete(box);
     watch().unobserve(box);
     delete box.dataset.video;
-    box.classList.remove('sized');
+    // The box keeps its size: the GIF player fills the same box.
     fallback(box);
   });
   players.set(box, p);
@@ -117,7 +120,8 @@ export function hydrateVideo(box, fallback) {
 export function fillGifParts(item, m, name) {
   const box = item.querySelector('.gif-box');
   const sizer = item.querySelector('.gif-size');
-  const sized = Boolean(m.video && m.width && m.height);
+  // Sized whenever the GIF's size is known, video or not (it may arrive later, `media`).
+  const sized = Boolean(m.width && m.height);
   if (box instanceof HTMLElement) {
     box.classList.toggle('sized', sized);
     if (sized && m.video) {
