@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../errors';
 import { GifCorrupt, GifTooLarge, NotAGif } from './errors';
 import { walkGif, type GifLayout } from './gif-structure';
@@ -79,12 +79,7 @@ export async function describeInspected(
   if (size > max.maxBytes) throw new GifTooLarge('bytes', max.maxBytes);
   try {
     const meta = await sharp(file, { animated: true, limitInputPixels: max.maxPixels }).metadata();
-    if (meta.format !== 'gif') throw new NotAGif();
-    const layout = {
-      width: meta.width,
-      height: meta.pageHeight ?? meta.height,
-      frames: meta.pages ?? 1,
-    };
+    const layout = gifLayout(meta);
     checkLimits(layout, max);
     return {
       ...layout,
@@ -164,12 +159,7 @@ async function decode(bytes: Buffer, max: GifLimits) {
   } as const;
   try {
     const meta = await sharp(bytes, options).metadata();
-    if (meta.format !== 'gif') throw new NotAGif();
-    const layout = {
-      width: meta.width,
-      height: meta.pageHeight ?? meta.height,
-      frames: meta.pages ?? 1,
-    };
+    const layout = gifLayout(meta);
     checkLimits(layout, max);
     // Shrinking each frame to one pixel still decodes every frame whole (GIF frames decode in
     // order), but keeps memory flat instead of holding width × height × frames × 4 bytes.
@@ -196,4 +186,10 @@ async function sha256Hex(bytes: Buffer): Promise<string> {
   // WebCrypto hashes on libuv's pool, so a 5 MB file does not hold the event loop.
   const digest = await webcrypto.subtle.digest('SHA-256', bytes);
   return Buffer.from(digest).toString('hex');
+}
+
+/** A GIF's frame size and frame count, from sharp's metadata; anything else is not a GIF. */
+function gifLayout(meta: Metadata): GifLayout {
+  if (meta.format !== 'gif') throw new NotAGif();
+  return { width: meta.width, height: meta.pageHeight ?? meta.height, frames: meta.pages ?? 1 };
 }
