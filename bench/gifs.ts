@@ -69,7 +69,9 @@ async function main() {
     let gifBytes = 0;
     let servedBytes = 0;
     for (const gif of gifs.filter((g) => g.seconds === 4)) {
-      const result = await ingestGif(await upload(tmp, gif.file), { store, transcoder });
+      const ingested = await ingestGif(await upload(tmp, gif.file), { store, transcoder });
+      // The answer comes after the checks; the poster and video are made after it.
+      const result = { ...ingested, ...(await ingested.media) };
       const size = async (name?: string) => (name ? ((await store.stat(name))?.size ?? 0) : 0);
       const [original, poster, video] = await Promise.all([
         size(result.gif),
@@ -102,7 +104,9 @@ async function main() {
       const fresh = new LocalStore(tmp.file(`on-${round}`));
       on.push(
         await underLoad(() =>
-          Promise.all(inputs.map((file) => ingestGif(file, { store: fresh, transcoder }))),
+          Promise.all(
+            inputs.map(async (file) => (await ingestGif(file, { store: fresh, transcoder })).media),
+          ),
         ),
       );
       const plain = new LocalStore(tmp.file(`off-${round}`));
