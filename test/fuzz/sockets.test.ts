@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { RoomId } from '../../src/lib/room-id';
 import type { Result } from '../../src/sockets/events';
 import { LIMITS } from '../../src/limits';
@@ -88,25 +88,12 @@ async function cast(): Promise<Cast> {
     await owner.socket(),
     await guest.socket(),
     await stranger.socket(),
-    await open(''),
-    await open('gifchat.sid=s%3Aforged.c2lnbmF0dXJl'),
+    await h.tab(''),
+    await h.tab('gifchat.sid=s%3Aforged.c2lnbmF0dXJl'),
   ];
   const ownerPid = (await joined(tabs[0]!, room)).pid;
   const guestPid = (await joined(tabs[1]!, room)).pid;
   return { room, other, ownerPid, guestPid, tabs };
-}
-
-function open(cookie: string): Promise<Socket> {
-  const socket = connect(`${h.url}/chat`, {
-    extraHeaders: cookie ? { cookie } : {},
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
 }
 
 async function joined(tab: Socket, room: string): Promise<{ pid: string }> {

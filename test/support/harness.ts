@@ -27,6 +27,8 @@ export interface Harness extends GifChat {
   visitor(): Promise<Visitor>;
   /** A connected client of the /room (lobby) namespace; closed with the harness. */
   lobby(): Promise<Socket>;
+  /** A /chat connection with any cookie header (none, forged, someone's); closed with the harness. */
+  tab(cookie?: string): Promise<Socket>;
   /** Stops the app alone (sockets, timers, server), keeping its database: half a restart. */
   stop(): Promise<void>;
   close(): Promise<void>;
@@ -87,7 +89,7 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
     observers: [observer],
   });
   const base = await listen(app);
-  const { visitor, lobby, sockets } = clients(base, app.server);
+  const { visitor, lobby, tab, sockets } = clients(base, app.server);
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= app.close());
 
@@ -98,6 +100,7 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
     events,
     visitor,
     lobby,
+    tab,
     stop,
     close: async () => {
       for (const s of sockets) s.disconnect();
@@ -159,8 +162,9 @@ export function clients(base: string, server?: Pick<GifChat, 'server'>['server']
   };
 
   const lobby = () => open(`${base}/room`);
+  const tab = (cookie = '') => open(`${base}/chat`, cookie);
 
-  return { visitor, lobby, sockets };
+  return { visitor, lobby, tab, sockets };
 }
 
 /** Resolves with the next `event` on `socket` that matches, or fails after `ms` (a bound, not a limit). */
