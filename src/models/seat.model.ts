@@ -16,8 +16,11 @@ const seatSchema = new Schema(
     session: { type: String, required: true },
     pid: { type: String, required: true },
     since: { type: Date, required: true, default: () => new Date() },
-    // Refreshed by the sweeper while the person has a live tab; stale seats are released.
+    // When a process last took the seat for a live tab (or, until one does, when it was taken).
     lastSeen: { type: Date, required: true, default: () => new Date() },
+    // The process holding the person's live tab: the seat stays while that process is seen
+    // (models/process.model.ts). Absent until a tab arrives, and after its process let it go.
+    proc: { type: String },
     // Set once the room has been told this person joined, so their exit is announced too.
     announced: { type: Boolean, default: false },
   },
@@ -58,21 +61,29 @@ export function releaseSeat(room: RoomId, session: string): Promise<SeatDoc | nu
   return Seat.findOneAndDelete({ room, session }).lean<SeatDoc>();
 }
 
-/** Marks the seat as announced and seen now; returns it as it was before. */
-export function markSeat(room: RoomId, session: string): Promise<SeatDoc | null> {
+/** Marks the seat as announced, seen now and held by process `proc`; returns it as it was before. */
+export function markSeat(room: RoomId, session: string, proc: string): Promise<SeatDoc | null> {
   return Seat.findOneAndUpdate(
     { room, session },
-    { $set: { lastSeen: new Date(), announced: true } },
+    { $set: { lastSeen: new Date(), announced: true, proc } },
   ).lean<SeatDoc>();
 }
 
-/** The sweeper's heartbeat for seats backed by a live tab. */
-export async function touchSeats(ids: string[], at: Date): Promise<void> {
-  if (ids.length) await Seat.updateMany({ _id: { $in: ids } }, { $set: { lastSeen: at } });
+/** Seats last taken before `before`: those the sweeper looks at (younger ones may await a tab). */
+export function agedSeats(
+  before: Date,
+): Promise<Pick<SeatDoc, '_id' | 'room' | 'session' | 'proc'>[]> {
+  return Seat.find({ lastSeen: { $lt: before } }, { room: 1, session: 1, proc: 1 }).lean();
 }
 
-export function staleSeats(before: Date): Promise<Pick<SeatDoc, 'room' | 'session'>[]> {
-  return Seat.find({ lastSeen: { $lt: before } }, { room: 1, session: 1 }).lean();
+/** Process `proc` holds the person's live tab now (the one that held it is gone or let it go). */
+export async function claimSeat(id: SeatDoc['_id'], proc: string): Promise<void> {
+  await Seat.updateOne({ _id: id }, { $set: { proc } });
+}
+
+/** Process `proc` no longer has a tab for this seat: whichever process has one claims it. */
+export async function disownSeat(id: SeatDoc['_id'], proc: string): Promise<void> {
+  await Seat.updateOne({ _id: id, proc }, { $unset: { proc: 1 } });
 }
 
 export async function occupiedRooms(): Promise<Set<string>> {

@@ -2,7 +2,8 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { roomIdOf, type RoomId } from '../lib/room-id';
 import { expireRemovals, unfinishedRemovals } from '../models/removal.model';
-import { occupiedRooms, staleSeats, touchSeats } from '../models/seat.model';
+import { beat, expireProcesses, liveProcesses } from '../models/process.model';
+import { agedSeats, claimSeat, disownSeat, occupiedRooms } from '../models/seat.model';
 import type { RoomChange } from './room.changes';
 import type { RoomView } from './types';
 
@@ -11,8 +12,8 @@ export interface LifecycleDependencies {
   logger: Logger;
   /** Rooms this process knows of. */
   rooms(): RoomView[];
-  /** Seat ids of people with a live tab in this process (the heartbeat keeps them). */
-  liveSeats(): string[];
+  /** This process's id: the seats of its live tabs name it (`Seat.proc`), its heartbeat keeps them. */
+  process: string;
   isLive(room: RoomId, session: string): boolean;
   leave(room: RoomId, session: string): Promise<void>;
   remove(room: RoomId): Promise<boolean>;
@@ -43,11 +44,12 @@ export class RoomLifecycle {
   };
 
   /**
-   * Marks the seats of this process's live tabs as seen now. Closing does so last: the tabs of a
-   * restart then have a whole SEAT_TTL_MS to come back (to any process) before their seats lapse.
+   * Marks this process as seen now, and with it the seats of its live tabs. Closing does so last:
+   * the tabs of a restart then have a whole SEAT_TTL_MS to come back (to any process) before their
+   * seats lapse.
    */
   async heartbeat(): Promise<void> {
-    await touchSeats(this.deps.liveSeats(), new Date());
+    await beat(this.deps.process, new Date());
   }
 
   /** Stops the timers and waits for a sweep under way, so nothing touches the database afterwards. */
@@ -88,20 +90,41 @@ export class RoomLifecycle {
 
   private async sweepOnce(): Promise<void> {
     const now = Date.now();
-    await touchSeats(this.deps.liveSeats(), new Date(now));
-    for (const seat of await staleSeats(new Date(now - this.deps.config.SEAT_TTL_MS))) {
-      const room = roomIdOf(seat.room);
-      if (!this.deps.isLive(room, seat.session)) await this.deps.leave(room, seat.session);
-    }
+    const { process: me, config } = this.deps;
+    await beat(me, new Date(now));
+    await this.releaseStale(me, now - config.SEAT_TTL_MS);
     // Removals cut short by a crash: the tombstone is old but the room is still there.
     const known = this.deps.rooms().map((r) => r._id);
     const crashed = await unfinishedRemovals(known, new Date(now - REMOVAL_STALE_MS));
     for (const room of crashed) await this.deps.finishRemoval(room);
     await expireRemovals(new Date(now - TOMBSTONE_MS));
+    await expireProcesses(new Date(now - TOMBSTONE_MS));
 
     const occupied = await occupiedRooms();
     for (const view of this.deps.rooms()) {
       if (!occupied.has(view._id)) this.scheduleRemoval(view._id);
+    }
+  }
+
+  /**
+   * A seat taken before `cutoff` is stale unless a live tab holds it: one in a process seen since
+   * the cutoff (`proc`), or one here. A seat of a process gone (a crash) is claimed by the process
+   * that has the person's tab now, or released; one this process held without a tab any more (it
+   * is elsewhere, or the leave failed) is let go and left to `leave`, which asks the others.
+   */
+  private async releaseStale(me: string, cutoff: number): Promise<void> {
+    const aged = await agedSeats(new Date(cutoff));
+    if (aged.length === 0) return;
+    const live = await liveProcesses(new Date(cutoff));
+    for (const seat of aged) {
+      if (seat.proc && seat.proc !== me && live.has(seat.proc)) continue;
+      const room = roomIdOf(seat.room);
+      if (this.deps.isLive(room, seat.session)) {
+        if (seat.proc !== me) await claimSeat(seat._id, me);
+        continue;
+      }
+      if (seat.proc === me) await disownSeat(seat._id, me);
+      await this.deps.leave(room, seat.session);
     }
   }
 }

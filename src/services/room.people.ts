@@ -19,6 +19,8 @@ export interface PeopleDependencies {
   presence: Presence;
   chat: Pick<ChatService, 'system' | 'typing' | 'since'>;
   cluster: Pick<Cluster, 'hasTab'>;
+  /** This process's id, written in the seats of its live tabs (see RoomLifecycle). */
+  process: string;
   /** The owner left for good: the room passes to someone else (the owner tools' rule). */
   passOwnership(room: RoomId, from: string): Promise<void>;
 }
@@ -89,7 +91,7 @@ export class RoomPeople {
 
   /** The person is here: marks their seat, tells the room (once per seat) and the lobby. */
   private async arrive(room: RoomId, person: Person): Promise<void> {
-    const seat = await markSeat(room, person.session);
+    const seat = await markSeat(room, person.session, this.deps.process);
     // Released by another process between admission and now: the tab tries again.
     if (!seat) throw new NotParticipant();
     // A name someone here already has (however spelled) is not taken into the room: by colour.

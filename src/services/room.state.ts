@@ -189,13 +189,6 @@ export class RoomState {
     return [...this.present].filter(([, people]) => people.has(session)).map(([room]) => room);
   }
 
-  /** Seat ids of the present people `keep` selects (those with a live tab in this process). */
-  seatIds(keep: (room: RoomId, session: string) => boolean): string[] {
-    return [...this.present].flatMap(([room, people]) =>
-      [...people.values()].filter((p) => keep(room, p.session)).map((p) => p.seat),
-    );
-  }
-
   private byArrival(room: RoomId): Present[] {
     return this.everyone(room).sort((a, b) => a.since.localeCompare(b.since));
   }

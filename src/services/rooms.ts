@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { ensureIndexes } from '../models/indexes';
@@ -51,6 +53,8 @@ export function createRooms({
   cluster = singleProcess,
   spacing,
 }: RoomsDependencies): Rooms {
+  // Names this process in the seats of its live tabs (and in logs): host, pid and a random part.
+  const processId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const state = new RoomState();
   const changes = new RoomChanges({ state, notifier, cluster });
   const rooms = new RoomService({ state, changes, chat, cluster });
@@ -67,6 +71,7 @@ export function createRooms({
     presence,
     chat,
     cluster,
+    process: processId,
     passOwnership: (room, from) => owners.passOwnership(room, from),
   });
   const owners: OwnerTools = new OwnerTools({
@@ -82,7 +87,7 @@ export function createRooms({
     config,
     logger,
     rooms: () => state.list(),
-    liveSeats: () => state.seatIds((room, session) => presence.isLive(room, session)),
+    process: processId,
     isLive: (room, session) => presence.isLive(room, session),
     leave: (room, session) => people.leave(room, session),
     remove: (room) => rooms.remove(room),

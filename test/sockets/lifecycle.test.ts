@@ -4,8 +4,9 @@ import { testConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { Removal } from '../../src/models/removal.model';
 import { Room } from '../../src/models/room.model';
+import { ServerProcess } from '../../src/models/process.model';
 import { Seat } from '../../src/models/seat.model';
-import { startHarness, type Harness } from '../support/harness';
+import { member, startHarness, type Harness } from '../support/harness';
 import { eventually } from '../support/wait';
 
 /**
@@ -120,4 +121,56 @@ test('a young tombstone whose room stands is left to the removal under way', asy
   expect(await Room.exists({ _id: room })).toBeTruthy();
   expect(h.events.roomRemoved?.some(([id]) => id === room) ?? false).toBe(false);
   await Removal.deleteOne({ _id: room });
+});
+
+test('a sweep writes no seat its process holds, however old: one heartbeat for them all', async () => {
+  const owner = await h.visitor();
+  const room = await owner.createRoom({ title: 'held by live tabs' });
+  await member(h, room, owner);
+  await Promise.all([1, 2, 3].map(() => member(h, room)));
+  await age(room);
+  const before = await Seat.find({ room }).sort({ pid: 1 }).lean();
+  expect(before).toHaveLength(4);
+  // Each seat names this process, the one holding its tab.
+  const [me] = new Set(before.map((s) => s.proc));
+  expect(me).toEqual(expect.any(String));
+  await h.sweeper.sweep();
+  expect(await Seat.find({ room }).sort({ pid: 1 }).lean()).toEqual(before);
+  // The process itself is what the sweep marked as seen.
+  const seen = await ServerProcess.findById(me).lean();
+  expect(Date.now() - seen!.seen.getTime()).toBeLessThan(SEAT_TTL);
+});
+
+test('seats of a process not seen for SEAT_TTL_MS are released, or claimed where their tab is now', async () => {
+  const owner = await h.visitor();
+  const room = await owner.createRoom({ title: 'a process crashed' });
+  const back = await member(h, room); // reconnected here after the crash: a live tab
+  const gone = await h.visitor(); // their only tab was in the crashed process
+  await gone.agent.get(`/room/${room}`).expect(200);
+  const elsewhere = await h.visitor(); // their tab is in another process, alive
+  await elsewhere.agent.get(`/room/${room}`).expect(200);
+  const me = (await Seat.findOne({ room, pid: back.pid }).lean())!.proc;
+
+  const old = new Date(Date.now() - 2 * SEAT_TTL);
+  await ServerProcess.create([
+    { _id: 'crashed', seen: old },
+    { _id: 'alive', seen: new Date() },
+  ]);
+  await age(room);
+  await Seat.updateMany({ room }, { $set: { proc: 'crashed' } });
+  // The newest seat is `elsewhere`'s: its tab is in the process still seen.
+  const elsewhereSeat = (await Seat.find({ room }).sort({ since: -1 }).lean())[0]!;
+  await Seat.updateOne({ _id: elsewhereSeat._id }, { $set: { proc: 'alive' } });
+
+  await h.sweeper.sweep();
+  const left = await Seat.find({ room }).lean();
+  // Claimed by this process, not released: the person's tab is here.
+  expect(left.find((s) => s.pid === back.pid)?.proc).toBe(me);
+  // Held by a process still seen: kept as it is.
+  expect(left.find((s) => String(s._id) === String(elsewhereSeat._id))?.proc).toBe('alive');
+  // The rest (the owner's and `gone`'s seats, no tab anywhere) are released.
+  expect(left).toHaveLength(2);
+  // None of them was ever announced in the room, so nobody is told they left.
+  expect(h.events.system?.filter(([id, kind]) => id === room && kind === 'exit') ?? []).toEqual([]);
+  await ServerProcess.deleteMany({ _id: { $in: ['crashed', 'alive'] } });
 });
