@@ -119,7 +119,15 @@ async function floorRoom(base: string, count: number): Promise<Room> {
     return {
       browser,
       socket,
-      send: async (text: string) => void (await ask(socket, 'chat', { room: id, chat: text })),
+      send: async (text: string, way: Way) => {
+        if (way === 'socket') return void (await ask(socket, 'chat', { room: id, chat: text }));
+        const res = await browser.request('/chat', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ room: id, chat: text }),
+        });
+        await res.text();
+      },
     };
   });
   return { id, members, close: () => members.forEach((m) => m.socket.disconnect()) };
