@@ -8,6 +8,7 @@ import {
   type GifInfo,
   type GifLimits,
 } from './inspect';
+import type { Claim } from '../lib/shared-lock';
 import { mediaNames, type MediaStore } from './store';
 import type { TranscodeJob, Transcoder } from './transcode';
 
@@ -23,7 +24,13 @@ export interface IngestDeps {
    * otherwise the caller does, through the result's `release`. The poster and video made later
    * are stored under a claim of their own.
    */
-  claim?: (id: string) => Promise<() => void>;
+  claim?: (id: string) => Promise<Claim>;
+  /**
+   * A claim shared with other uploads and re-sends of the same id (removals and media still wait
+   * for it): taken instead of `claim` for bytes inspected moments ago, whose media are stored or
+   * being made, so a burst of the same GIF goes through at once. Without it, `claim` is taken.
+   */
+  share?: (id: string) => Promise<Claim>;
   /**
    * The media already being made for this content id (by an earlier upload of the same bytes),
    * asked under the claim: this upload joins it instead of making its own.
@@ -60,7 +67,14 @@ export interface IngestResult extends GifInfo {
   deduped: boolean;
   /** Ends the claim on the content id (a no-op without `claim`). */
   release: () => void;
+  /**
+   * Lets other uploads of these bytes go on while this one's message is saved: the claim is
+   * shared from now on (removals still wait for it).
+   */
+  share: () => void;
 }
+
+const NO_CLAIM: Claim = { release: () => undefined, share: () => undefined };
 
 /**
  * Takes an uploaded temp file to a stored GIF: inspect (refusals are typed and store nothing),
@@ -81,19 +95,34 @@ export async function ingestGif(
   let media: Promise<MadeMedia> | undefined;
   /** This upload's own poster and video are being made from the temp file: they remove it. */
   let kept = false;
-  let release = () => undefined as void;
+  let claim = NO_CLAIM;
+  let shared = false;
   try {
     const info = await (known.sha256
-      ? knownContent(tempFile, known.sha256, deps, (end) => (release = end))
+      ? knownContent(tempFile, known.sha256, deps, (held, isShared) => {
+          claim = held;
+          shared = isShared;
+        })
       : inspectGif(tempFile, deps.limits));
     const names = mediaNames(info.sha256);
-    if (deps.claim && !known.sha256) release = await deps.claim(names.id);
-    const [hasVideo, hasPoster] = await Promise.all([
-      store.exists(names.mp4),
-      store.exists(names.webp),
-    ]);
-    const wantsVideo = info.frames > 1 && !hasVideo;
-    media = wantsVideo || !hasPoster ? deps.making?.(names.id) : undefined;
+    if (deps.claim && !known.sha256) claim = await deps.claim(names.id);
+    let hasVideo: boolean;
+    let hasPoster: boolean;
+    let wantsVideo: boolean;
+    for (;;) {
+      [hasVideo, hasPoster] = await Promise.all([
+        store.exists(names.mp4),
+        store.exists(names.webp),
+      ]);
+      wantsVideo = info.frames > 1 && !hasVideo;
+      media = wantsVideo || !hasPoster ? deps.making?.(names.id) : undefined;
+      // Media to make, and nobody making them: that takes the claim alone (one maker).
+      if (!shared || media || !(wantsVideo || !hasPoster) || !deps.claim) break;
+      claim.release();
+      claim = NO_CLAIM;
+      claim = await deps.claim(names.id);
+      shared = false;
+    }
     // Admitted to the queue before anything is written, so a busy refusal leaves nothing behind.
     if (!media && wantsVideo) job = deps.transcoder.video(tempFile, videoTemp);
     const stored = await store.put(names.gif, tempFile, 'image/gif');
@@ -109,10 +138,11 @@ export async function ingestGif(
       ...(media && { media }),
       ...info,
       deduped: !stored,
-      release,
+      release: claim.release,
+      share: claim.share,
     };
   } catch (err) {
-    release();
+    claim.release();
     throw err;
   } finally {
     if (!kept) {
@@ -145,7 +175,7 @@ function makeMedia(
       // answered meanwhile does not also carry the poster's decode in this process's memory.
       const outcome = await work.job?.done;
       const poster = work.hasPoster ? null : await deps.transcoder.poster(tempFile);
-      const release = deps.claim ? await deps.claim(names.id) : () => undefined;
+      const { release } = deps.claim ? await deps.claim(names.id) : NO_CLAIM;
       try {
         if (!(await store.exists(names.gif))) {
           logger?.info('media dropped: its GIF was removed meanwhile', { name: names.id });
@@ -183,21 +213,32 @@ function makeMedia(
 /**
  * The file's content id was taken while it was written (`sha256`): it is claimed before the file
  * is inspected, so uploads of the same bytes take turns, and bytes already stored (they passed
- * inspection then) are only checked against the limits, not decoded again.
+ * inspection then) are only checked against the limits, not decoded again. Bytes inspected moments
+ * ago are claimed shared (`share`): a burst of the same GIF waits for its first inspection only.
  */
 async function knownContent(
   file: string,
   sha256: string,
   deps: IngestDeps,
-  claimed: (release: () => void) => void,
+  claimed: (claim: Claim, shared: boolean) => void,
 ): Promise<GifInfo> {
   const names = mediaNames(sha256);
-  if (deps.claim) claimed(await deps.claim(names.id));
-  const seen = inspected.get(sha256);
-  if (seen) return recheckInspected(seen, deps.limits);
-  const info = await ((await deps.store.exists(names.gif))
-    ? describeInspected(file, sha256, deps.limits)
-    : inspectGif(file, deps.limits, { sha256 }));
+  // Being inspected (or about to be) under another upload's claim: this one waits for it, and
+  // then shares. Marked before the claim is granted, so uploads ending together agree at once.
+  const shared = Boolean(deps.share && (inspected.has(sha256) || inspecting.has(sha256)));
+  if (!shared) inspecting.add(sha256);
+  let info;
+  try {
+    const take = shared ? deps.share : deps.claim;
+    if (take) claimed(await take(names.id), shared);
+    const seen = inspected.get(sha256);
+    if (seen) return recheckInspected(seen, deps.limits);
+    info = await ((await deps.store.exists(names.gif))
+      ? describeInspected(file, sha256, deps.limits)
+      : inspectGif(file, deps.limits, { sha256 }));
+  } finally {
+    if (!shared) inspecting.delete(sha256);
+  }
   inspected.delete(sha256);
   inspected.set(sha256, info);
   if (inspected.size > INSPECTED_KEPT) inspected.delete(inspected.keys().next().value!);
@@ -206,6 +247,8 @@ async function knownContent(
 
 /** What the newest inspections found, by SHA-256 (oldest first). */
 const inspected = new Map<string, GifInfo>();
+/** Bytes being inspected now, by SHA-256. */
+const inspecting = new Set<string>();
 const INSPECTED_KEPT = 256;
 
 async function storePoster(

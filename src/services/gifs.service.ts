@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { NotFound } from '../errors';
 import type { Person } from '../lib/identity';
-import { KeyedLock } from '../lib/keyed-lock';
+import { SharedLock } from '../lib/shared-lock';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import type { GifLimits } from '../media/inspect';
@@ -60,12 +60,14 @@ export interface PickerQuery {
  * Files are shared by every message with the same bytes, so a file is removed only after a check
  * that no message references it. A process claims a content id (a lock per id) from the moment an
  * upload is inspected or a re-send is checked until its message is saved, and removal takes the
- * same claim: the check and the message insert cannot interleave in one process. (Across
+ * same claim alone: the check and the message insert cannot interleave in one process. Uploads
+ * take turns only while they inspect and store; their messages are saved sharing the claim, so a
+ * burst of the same GIF is stored as one batch, not one insert after another. (Across
  * processes a removal racing a send of the very same bytes in the same instant can still lose the
  * file; the message then shows "could not be loaded".)
  */
 export class GifService {
-  private readonly claims = new KeyedLock();
+  private readonly claims = new SharedLock();
   private readonly index = new GifIndex();
   private readonly making = new Map<string, Making>();
   private loaded?: Promise<void>;
@@ -97,7 +99,8 @@ export class GifService {
       tempFile,
       {
         ...this.deps,
-        claim: (id) => this.claim(id),
+        claim: (id) => this.claims.exclusive(id),
+        share: (id) => this.claims.shared(id),
         making: (id) => this.making.get(id)?.media,
         made: (id, media) => this.made(id, media),
       },
@@ -110,6 +113,8 @@ export class GifService {
       this.making.set(result.name, making);
     }
     const urls = urlsOf(result);
+    // Checked, stored, and its media under way: other uploads of these bytes may go on meanwhile.
+    result.share();
     let message: ChatMessage | undefined;
     try {
       message = await this.deps.post(
@@ -179,7 +184,7 @@ export class GifService {
   async resend(room: RoomId, person: Person, ref: string, cid?: string): Promise<ChatMessage> {
     const id = stemOf(ref);
     if (!id) throw new NotFound('gif_not_found');
-    const release = await this.claim(id);
+    const { release } = await this.claims.shared(id);
     try {
       const gif = `${MEDIA_PREFIX}${id}.gif`;
       const allowed = (s: Pick<GifSend, 'room' | 'pid'>) =>
@@ -220,7 +225,7 @@ export class GifService {
     // Claimed in one order, so two releases of overlapping sets cannot wait on each other.
     const releases: Array<() => void> = [];
     try {
-      for (const id of ids) releases.push(await this.claim(id));
+      for (const id of ids) releases.push((await this.claims.exclusive(id)).release);
       const gifs = ids.map((id) => `${MEDIA_PREFIX}${id}.gif`);
       const used = new Set(
         (
@@ -267,13 +272,6 @@ export class GifService {
           this.deps.logger.warn('could not delete media', { name, err: String(err) }),
         ),
     );
-  }
-
-  /** Resolves once `id` is this caller's; the function returned gives it back. */
-  private claim(id: string): Promise<() => void> {
-    return new Promise((claimed) => {
-      void this.claims.run(id, () => new Promise<void>((release) => claimed(() => release())));
-    });
   }
 
   private async indexFor(tab: PickerQuery['tab'], pid: string, now: number): Promise<GifIndex> {

@@ -4,7 +4,8 @@ import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { MediaBusy } from '../../src/media/errors';
-import { ingestGif } from '../../src/media/pipeline';
+import { SharedLock, type Claim } from '../../src/lib/shared-lock';
+import { ingestGif, type MadeMedia } from '../../src/media/pipeline';
 import { Transcoder } from '../../src/media/transcode';
 import { craftGif, hostileFiles, makeGif, tempDir } from './fixtures';
 import { mp4Boxes } from './mp4';
@@ -71,6 +72,7 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
       sha256,
       deduped: false,
       release: expect.any(Function),
+      share: expect.any(Function),
     });
     expect(await s.store.exists(answered.gif)).toBe(true);
     const made = await answered.media!;
@@ -164,6 +166,71 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
     expect(await temps()).toEqual([]);
   });
 
+  test('a burst of the same bytes waits for one inspection, then goes on together; a removal waits for them', async () => {
+    // Bytes new to this process (the other store's run inspected its own).
+    const other = tmp.file(`burst-${++uploads}.gif`);
+    await makeGif(other, { size: `72x${40 + uploads}`, seconds: 1 });
+    const sha256 = createHash('sha256')
+      .update(await readFile(other))
+      .digest('hex');
+    const lock = new SharedLock();
+    let held = 0;
+    let most = 0;
+    const deps = {
+      store: s.store,
+      transcoder,
+      claim: async (id: string) => track(await lock.exclusive(id)),
+      share: async (id: string) => track(await lock.shared(id)),
+      making: (id: string) => making.get(id),
+    };
+    const making = new Map<string, Promise<MadeMedia>>();
+    function track(claim: Claim): Claim {
+      most = Math.max(most, ++held);
+      let done = false;
+      return {
+        share: claim.share,
+        release: () => {
+          if (!done) held--;
+          done = true;
+          claim.release();
+        },
+      };
+    }
+    // The first upload takes the claim alone to inspect the bytes; the others come meanwhile.
+    const files = await Promise.all([1, 2, 3, 4].map(() => upload(other)));
+    const spy = jest.spyOn(sharp.prototype, 'metadata');
+    // Each lets the others in once checked and stored, as GifService does before saving.
+    const results = await Promise.all(
+      files.map((f) =>
+        ingestGif(f, deps, { sha256 }).then((r) => {
+          if (r.media && !making.has(r.name)) making.set(r.name, r.media);
+          r.share();
+          return r;
+        }),
+      ),
+    );
+    const inspections = spy.mock.calls.length;
+    spy.mockRestore();
+    // One look at the bytes for the four; the three after it held the claim at once.
+    expect(inspections).toBe(1);
+    expect(most).toBeGreaterThanOrEqual(3);
+    expect(new Set(results.map((r) => r.name)).size).toBe(1);
+    // A removal (the claim alone) waits for every upload still saving its message.
+    let removing = false;
+    const removal = lock.exclusive(results[0]!.name).then((c) => {
+      removing = true;
+      return c;
+    });
+    results.slice(0, 3).forEach((r) => r.release());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(removing).toBe(false);
+    results[3]!.release();
+    (await removal).release();
+    expect(removing).toBe(true);
+    await Promise.all(results.map((r) => r.media));
+    expect(await temps()).toEqual([]);
+  });
+
   test('with its id taken as it was written, new bytes are still decoded whole', async () => {
     const truncated = await readFile(hostile.truncated);
     const sha256 = createHash('sha256').update(truncated).digest('hex');
@@ -200,7 +267,7 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
       transcoder,
       claim: async () => {
         if (++claims > 1) await gate;
-        return () => undefined;
+        return { release: () => undefined, share: () => undefined };
       },
     });
     expect(first.media).toBeDefined();
@@ -233,7 +300,7 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
       transcoder,
       claim: async () => {
         if (++claims > 1) await gone;
-        return () => undefined;
+        return { release: () => undefined, share: () => undefined };
       },
       made: () => Promise.resolve(void (told = true)),
     });

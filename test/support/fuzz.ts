@@ -106,8 +106,11 @@ export async function snapshot(): Promise<Record<string, string[]>> {
     const docs = await db.collection(name).find({}).toArray();
     out[name] = docs
       .map((doc) => {
-        if (name !== 'sessions') return JSON.stringify(doc);
-        return JSON.stringify({ ...doc, expires: undefined, lastModified: undefined });
+        // Times that move by themselves: a session's expiry, a process's heartbeat (the sweeper).
+        if (name === 'sessions')
+          return JSON.stringify({ ...doc, expires: undefined, lastModified: undefined });
+        if (name === 'processes') return JSON.stringify({ ...doc, seen: undefined });
+        return JSON.stringify(doc);
       })
       .sort();
   }
