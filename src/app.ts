@@ -1,4 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import compression from 'compression';
@@ -130,7 +132,10 @@ export function createApp({
     ? socketCluster(lobby, chatNsp, (change) => rooms.receive(change))
     : singleProcess;
   const limits = new Limits(config, redis);
+  // Names this process in the seats of its live tabs and in what it hands over at a restart.
+  const processId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const rooms = createRooms({
+    process: processId,
     config,
     notifier,
     chat,
@@ -305,6 +310,7 @@ export function createApp({
     start: async () => {
       // Socket.IO's adapter reads the shared stream from now on (set on every namespace).
       if (redis) io.adapter(createAdapter(redis, adapterOptions(config.REDIS_PREFIX)));
+      await chat.resume(processId);
       await rooms.start();
       await gifs.load();
       sweeper.start();
@@ -327,9 +333,15 @@ export function createApp({
       await chat.refuseSaves(drain.retryAfter);
       // No disconnect packet: browsers' Socket.IO reconnects by itself, to a running process.
       await io.close();
-      await within(config.DRAIN_MS, chatHandlers.settled());
+      const settled = await within(config.DRAIN_MS, chatHandlers.settled());
       chat.close();
       await gifs.close();
+      // Nothing is saved, edited or deleted any more (unless a request or socket event outlived
+      // the cap): the newest messages go to the next process.
+      if (settled && drain.quiet)
+        await chat
+          .handOver(processId)
+          .catch((err: unknown) => logger.warn('windows not handed over', { err: String(err) }));
       await drain.end();
     },
   };

@@ -28,6 +28,11 @@ export class Drain {
   constructor(private readonly deps: DrainDependencies) {}
 
   /** Seconds a client should wait before trying again: about one drain. */
+  /** No request is running (none was left running past the cap, or they have ended since). */
+  get quiet(): boolean {
+    return this.inFlight.size === 0;
+  }
+
   get retryAfter(): number {
     return Math.max(1, Math.ceil(this.deps.drainMs / 1000));
   }

@@ -9,7 +9,9 @@ import { Restarting } from '../errors';
 import { Batches } from '../lib/batches';
 import { isDuplicateKey } from '../lib/mongo';
 import type { Person } from '../lib/identity';
-import type { RoomId } from '../lib/room-id';
+import { roomIdOf, type RoomId } from '../lib/room-id';
+import { liveProcesses } from '../models/process.model';
+import { HandedWindow, type WindowDoc } from '../models/window.model';
 import type { Logger } from '../logger';
 import { RecentMessages } from './recent';
 import { storeMessages } from './message-writes';
@@ -17,6 +19,8 @@ import { SeqOrder, type Place } from './seq-order';
 import type { ChatMessage, Notifier, ReplyRef } from './types';
 
 export const HISTORY_PAGE = 50;
+/** The rooms (used last) whose newest messages a closing process hands over to the next. */
+const HANDED_ROOMS = 200;
 
 export interface ChatDependencies {
   notifier: Notifier;
@@ -192,6 +196,50 @@ export class ChatService {
   close(): void {
     for (const timer of this.typists.values()) clearTimeout(timer);
     this.typists.clear();
+  }
+
+  /**
+   * The last step of closing a process that served the site alone, once nothing can be saved,
+   * edited or deleted any more: the newest messages of the rooms used last are written down for
+   * the next process (`resume`), so its first join or message in a busy room needs no scan of
+   * every stored message (seconds over FerretDB/SQLite with 100,000 of them).
+   */
+  async handOver(writer: string): Promise<void> {
+    if (!this.deps.alone) return;
+    const at = new Date();
+    const docs = this.recent.newest(HANDED_ROOMS).map(({ room, messages, fromStart }) => ({
+      _id: room,
+      writer,
+      at,
+      messages,
+      fromStart,
+    }));
+    await HandedWindow.deleteMany({});
+    if (docs.length) await HandedWindow.insertMany(docs, { ordered: false });
+  }
+
+  /**
+   * Starts from the windows the process before this one handed over, if it was the last to run:
+   * another process seen after they were written (one started before the last one stopped, say)
+   * may have saved messages they miss, so they are not used then. Read once, then deleted.
+   */
+  async resume(me: string): Promise<void> {
+    if (!this.deps.alone) return;
+    const docs = await HandedWindow.find({}).lean<WindowDoc[]>();
+    await HandedWindow.deleteMany({});
+    const first = docs[0];
+    if (!first) return;
+    const others = await liveProcesses(first.at);
+    others.delete(me);
+    others.delete(first.writer);
+    const whole = docs.every((d) => d.writer === first.writer && +d.at === +first.at);
+    if (others.size > 0 || !whole) {
+      this.deps.logger.warn('windows handed over not used: another process ran since', {
+        writer: first.writer,
+      });
+      return;
+    }
+    for (const doc of docs) this.recent.restore(roomIdOf(doc._id), doc.messages, doc.fromStart);
   }
 
   /** The latest page before `before` (or the newest), oldest first, whispers only for their two people. */

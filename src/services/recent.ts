@@ -130,6 +130,20 @@ export class RecentMessages {
     if (messages && at >= 0) messages[at] = message;
   }
 
+  /** The windows of the `rooms` rooms used last (newest first), to hand over at a restart. */
+  newest(rooms: number): { room: RoomId; messages: ChatMessage[]; fromStart: boolean }[] {
+    if (!this.options.enabled) return [];
+    return [...this.rooms]
+      .slice(-rooms)
+      .reverse()
+      .map(([room, { messages, fromStart }]) => ({ room, messages: [...messages], fromStart }));
+  }
+
+  /** A window handed over by the process before this one (oldest first). */
+  restore(room: RoomId, oldestFirst: ChatMessage[], fromStart: boolean): void {
+    this.start(room, oldestFirst, fromStart);
+  }
+
   forget(room: RoomId): void {
     this.rooms.delete(room);
     this.reading.delete(room);

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { ensureIndexes } from '../models/indexes';
@@ -26,6 +24,8 @@ export interface RoomsDependencies {
   cluster?: Cluster;
   /** Slow mode's gate (the budgets' `spacing`). */
   spacing: (key: string, seconds: number) => Promise<void>;
+  /** This process's id: the seats of its live tabs name it (see RoomLifecycle). */
+  process: string;
 }
 
 /** Everything about rooms, wired once: each part gets the narrow functions it needs. */
@@ -52,9 +52,8 @@ export function createRooms({
   logger,
   cluster = singleProcess,
   spacing,
+  process: processId,
 }: RoomsDependencies): Rooms {
-  // Names this process in the seats of its live tabs (and in logs): host, pid and a random part.
-  const processId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const state = new RoomState();
   const changes = new RoomChanges({ state, notifier, cluster });
   const rooms = new RoomService({ state, changes, chat, cluster });
