@@ -90,7 +90,7 @@ export async function ingestGif(
   known: { sha256?: string } = {},
 ): Promise<IngestResult> {
   const { store } = deps;
-  const videoTemp = `${tempFile}.mp4`;
+  const videoTemp = videoTempOf(tempFile);
   let job: TranscodeJob | undefined;
   let media: Promise<MadeMedia> | undefined;
   /** This upload's own poster and video are being made from the temp file: they remove it. */
@@ -153,8 +153,11 @@ export async function ingestGif(
   }
 }
 
+/** Where the video of an upload is made, beside its temp file. */
+const videoTempOf = (tempFile: string) => `${tempFile}.mp4`;
+
 function removeTemps(tempFile: string): Promise<unknown> {
-  return Promise.all([rm(tempFile, { force: true }), rm(`${tempFile}.mp4`, { force: true })]);
+  return Promise.all([rm(tempFile, { force: true }), rm(videoTempOf(tempFile), { force: true })]);
 }
 
 /**
@@ -210,11 +213,13 @@ function makeMedia(
     }
   })();
 }
+
 /**
  * The file's content id was taken while it was written (`sha256`): it is claimed before the file
- * is inspected, so uploads of the same bytes take turns, and bytes already stored (they passed
- * inspection then) are only checked against the limits, not decoded again. Bytes inspected moments
- * ago are claimed shared (`share`): a burst of the same GIF waits for its first inspection only.
+ * is inspected, so only the first upload of new bytes decodes them, and bytes already stored (they
+ * passed inspection then) are only checked against the limits, not decoded again. Bytes being or
+ * just inspected are claimed shared (`share`): a burst of the same GIF waits for that one
+ * inspection, then goes on together.
  */
 async function knownContent(
   file: string,
