@@ -75,6 +75,9 @@ function rules(config: LimitConfig): Record<LimitName, Rule> {
  * processes serve the site, so a person gets the same budget whichever process they reach. Keys
  * are keyed hashes: no raw address or session id is stored for counting.
  */
+/** How many budget keys Limits remembers (a few MB at most). */
+const KEYS_KEPT = 20_000;
+
 export class Limits {
   private readonly limiters: Record<LimitName, RateLimiterMemory | RateLimiterRedis>;
   private readonly codes: Record<LimitName, ErrorCode>;
@@ -172,10 +175,21 @@ export class Limits {
     return this.hash(`address\n${ip ?? ''}`);
   }
 
+  /**
+   * Keys are asked for on every message and event: the newest are kept (an HMAC costs tens of
+   * microseconds on a busy process, a lookup nothing).
+   */
+  private readonly keys = new Map<string, string>();
+
   private hash(value: string): string {
-    return createHmac('sha256', this.config.SESSION_SECRET)
+    let key = this.keys.get(value);
+    if (key !== undefined) return key;
+    key = createHmac('sha256', this.config.SESSION_SECRET)
       .update(value)
       .digest('base64url')
       .slice(0, 22);
+    if (this.keys.size >= KEYS_KEPT) this.keys.delete(this.keys.keys().next().value!);
+    this.keys.set(value, key);
+    return key;
   }
 }
