@@ -8,8 +8,13 @@ export function personFrom(req: Request): Person {
   return personOf(req.sessionID, req.session);
 }
 
+const JSON_OR_FORM_DATA = /^\s*(?:application\/json|multipart\/form-data)\s*(?:;|$)/i;
+
 /** JSON for fetch/XHR and API clients, pages for browsers navigating. */
 export function wantsJson(req: Request): boolean {
+  // The common answers first, from the headers as they are (req.is parses the type each call).
+  const type = req.headers['content-type'];
+  if (type && JSON_OR_FORM_DATA.test(type)) return true;
   if (req.xhr || req.is('application/json') || req.is('multipart/form-data')) return true;
   return req.accepts(['html', 'json']) === 'json';
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import ColorHash from 'color-hash';
 import type { Session, SessionData } from 'express-session';
+import { remembered } from './memo';
 
 // Mid lightness keeps every hue readable as a dot on the neutral name chip.
 const colorHash = new ColorHash({ lightness: [0.45, 0.55], saturation: [0.55, 0.7] });
@@ -13,9 +14,8 @@ export interface Person {
   nick?: string;
 }
 
-export function colorOf(sessionId: string): string {
-  return colorHash.hex(sessionId);
-}
+/** A session's colour (asked on every request and message; color-hash hashes in JavaScript). */
+export const colorOf = remembered((sessionId) => colorHash.hex(sessionId), 20_000);
 
 /** Gives the session its public id the first time it is needed; returns whether it changed. */
 export function ensurePid(session: Session & Partial<SessionData>): boolean {

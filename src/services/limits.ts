@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
+import { remembered } from '../lib/memo';
 import { TooManyRequests, type ErrorCode } from '../errors';
 import type { Redis } from '../lib/redis';
 
@@ -175,21 +176,13 @@ export class Limits {
     return this.hash(`address\n${ip ?? ''}`);
   }
 
-  /**
-   * Keys are asked for on every message and event: the newest are kept (an HMAC costs tens of
-   * microseconds on a busy process, a lookup nothing).
-   */
-  private readonly keys = new Map<string, string>();
-
-  private hash(value: string): string {
-    let key = this.keys.get(value);
-    if (key !== undefined) return key;
-    key = createHmac('sha256', this.config.SESSION_SECRET)
-      .update(value)
-      .digest('base64url')
-      .slice(0, 22);
-    if (this.keys.size >= KEYS_KEPT) this.keys.delete(this.keys.keys().next().value!);
-    this.keys.set(value, key);
-    return key;
-  }
+  /** Keys are asked for on every message and event: an HMAC costs tens of microseconds. */
+  private readonly hash = remembered(
+    (value) =>
+      createHmac('sha256', this.config.SESSION_SECRET)
+        .update(value)
+        .digest('base64url')
+        .slice(0, 22),
+    KEYS_KEPT,
+  );
 }
