@@ -33,7 +33,7 @@ export class LocalStore implements MediaStore {
     // Written aside under a name no reader accepts, then published in one step.
     const temp = path.join(this.dir, `.tmp-${randomBytes(8).toString('hex')}-${name}`);
     try {
-      if (typeof source === 'string') await copyFile(source, temp, constants.COPYFILE_EXCL);
+      if (typeof source === 'string') await linkOrCopy(source, temp);
       else await pipeline(source, createWriteStream(temp, { flags: 'wx' }));
       // link, unlike rename, fails when the name exists: the loser of a race learns it stored nothing.
       return await link(temp, target).then(
@@ -73,6 +73,22 @@ export class LocalStore implements MediaStore {
   private path(name: string): string {
     contentTypeOf(name); // throws unless a valid media name: never a path of ours to join
     return path.join(this.dir, name);
+  }
+}
+
+/**
+ * A file given by path becomes the stored one by a second name (a hard link: no byte is copied)
+ * when both are on one filesystem, as an upload's temp file and the store usually are; the caller
+ * removes its own name, and never writes to the file again. Elsewhere it is copied.
+ */
+async function linkOrCopy(source: string, target: string): Promise<void> {
+  try {
+    await link(source, target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Another filesystem, or one without hard links: copied.
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw err;
+    await copyFile(source, target, constants.COPYFILE_EXCL);
   }
 }
 

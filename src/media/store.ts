@@ -49,7 +49,8 @@ export interface MediaStore {
    * Stores a file (path) or a stream under `name`, visible to readers only once complete.
    * Resolves true if this call stored it, false if the name already existed (a stream source is
    * then destroyed unread). Racing puts of one name store it once. `contentType` must be the
-   * name's (`image/gif` for `.gif`, …).
+   * name's (`image/gif` for `.gif`, …). A file may become the stored object itself (a hard
+   * link): the caller may remove its path, but never writes to the file again.
    */
   put(name: string, source: string | Readable, contentType: string): Promise<boolean>;
   stat(name: string): Promise<MediaStat | null>;

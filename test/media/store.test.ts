@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { BadRequest } from '../../src/errors';
 import { MediaNotFound } from '../../src/media/errors';
+import { LocalStore } from '../../src/media/local-store';
 import { contentTypeOf, mediaNames } from '../../src/media/store';
 import { tempDir } from './fixtures';
 import { eachStore, readAll, type StoreUnderTest } from './stores';
@@ -131,4 +133,47 @@ describe.each(eachStore('store'))('%s', (_label, open) => {
       await expect(s.store.remove(name)).rejects.toBeInstanceOf(BadRequest);
     },
   );
+});
+
+describe('LocalStore and files given by path', () => {
+  test('a file on the same filesystem is stored without copying: removing the source keeps it', async () => {
+    const dir = await tempDir('store-link');
+    try {
+      const source = dir.file('upload.gif');
+      await writeFile(source, DATA);
+      const store = new LocalStore(dir.file('media'));
+      await expect(store.put(NAME.gif, source, 'image/gif')).resolves.toBe(true);
+      // One file under two names: the stored object is the upload's own inode.
+      const [a, b] = await Promise.all([stat(source), stat(path.join(store.dir, NAME.gif))]);
+      expect(b.ino).toBe(a.ino);
+      expect(b.nlink).toBe(2);
+      await rm(source);
+      expect(Buffer.compare(await readAll(await store.read(NAME.gif)), DATA)).toBe(0);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  test('a file on another filesystem is copied', async () => {
+    const shm = await stat('/dev/shm').catch(() => null);
+    const local = await tempDir('store-copy');
+    // /dev/shm is a tmpfs apart from the temp directory's disk where both exist (they do on CI).
+    const other = shm?.isDirectory() && shm.dev !== (await stat(local.dir)).dev;
+    try {
+      expect(other).toBe(true);
+      const source = path.join('/dev/shm', `gifchat-store-${randomBytes(6).toString('hex')}.gif`);
+      await writeFile(source, DATA);
+      try {
+        const store = new LocalStore(local.file('media'));
+        await expect(store.put(NAME.gif, source, 'image/gif')).resolves.toBe(true);
+        const [a, b] = await Promise.all([stat(source), stat(path.join(store.dir, NAME.gif))]);
+        expect(b.ino).not.toBe(a.ino);
+        expect(Buffer.compare(await readAll(await store.read(NAME.gif)), DATA)).toBe(0);
+      } finally {
+        await rm(source, { force: true });
+      }
+    } finally {
+      await local.remove();
+    }
+  });
 });
