@@ -11,11 +11,19 @@ import type { SweepTask } from '../services/sweeper';
 
 const GIF_MAGIC = [Buffer.from('GIF87a'), Buffer.from('GIF89a')];
 
-/** Passes bytes through once the first six are a GIF signature; fails the stream otherwise. */
-class GifSignature extends Transform {
+/**
+ * Passes an upload's bytes through once the first six are a GIF signature (fails the stream
+ * otherwise), counting and hashing them on the way: one stage, so each chunk costs one hop.
+ */
+class GifIntake extends Transform {
   private head: Buffer | null = Buffer.alloc(0);
+  /** The content id (SHA-256), taken on the way: the pipeline need not read the file for it. */
+  readonly hash = createHash('sha256');
+  size = 0;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.size += chunk.length;
+    this.hash.update(chunk);
     if (!this.head) return done(null, chunk);
     this.head = Buffer.concat([this.head, chunk]);
     if (this.head.length < 6) return done();
@@ -61,7 +69,7 @@ async function discardFiles(req: Request): Promise<void> {
 
 /**
  * Streams the upload to a random name on disk, checking magic bytes and taking its SHA-256 (the
- * file's `sha256`) on the way; never buffers it.
+ * file's `sha256`) on the way (GifIntake); never buffers it.
  */
 function gifStorage(dir: string): StorageEngine {
   let ready: Promise<unknown> | undefined;
@@ -89,16 +97,7 @@ function gifStorage(dir: string): StorageEngine {
   ) {
     const filename = `${randomBytes(16).toString('hex')}.gif`;
     const target = path.join(dir, filename);
-    let size = 0;
-    // The content id (SHA-256), taken on the way: the pipeline need not read the file again for it.
-    const hash = createHash('sha256');
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const intake = new GifIntake();
     const out = createWriteStream(target, { flags: 'wx' });
     // Refused: wait until the file is closed (it may be created after the refusal), then remove it.
     const discard = (err: Error) =>
@@ -106,11 +105,12 @@ function gifStorage(dir: string): StorageEngine {
         .then(() => unlink(target))
         .catch(() => undefined)
         .then(() => cb(err));
-    const written = pipeline(file.stream, new GifSignature(), count, out).then(
+    const written = pipeline(file.stream, intake, out).then(
       () => {
         const truncated = (file.stream as { truncated?: boolean }).truncated;
         if (truncated) return discard(new TooLarge('gif_too_large'));
-        const sha256 = hash.digest('hex');
+        const { size } = intake;
+        const sha256 = intake.hash.digest('hex');
         cb(null, { filename, path: target, size, sha256 } as Partial<Express.Multer.File>);
       },
       (err: unknown) => discard(err as Error),
