@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Schema, model, Types as MongooseTypes, type InferSchemaType, type Types } from 'mongoose';
+import { Deletion } from './deletion.model';
 import { SYSTEM_TEXT, type SystemKind } from './message.kinds';
+import { Reaction } from './reaction.model';
+import { Report, ReportDecision } from './report.model';
 
 export { SYSTEM_TEXT, type SystemKind };
 
@@ -56,4 +59,19 @@ export const Message = model('Message', messageSchema);
 export function messageIdFor(room: string, pid: string, cid: string): Types.ObjectId {
   const hash = createHash('sha256').update(`${room}\n${pid}\n${cid}`).digest();
   return new MongooseTypes.ObjectId(hash.subarray(0, 12));
+}
+
+/**
+ * Deletes messages and what hangs on them (reactions, reports, the owner's decisions, deletion
+ * tombstones), so retention bounds those too: they were only ever removed with their room.
+ */
+export async function deleteMessages(ids: Types.ObjectId[]): Promise<void> {
+  if (ids.length === 0) return;
+  await Message.deleteMany({ _id: { $in: ids } });
+  await Promise.all([
+    Reaction.deleteMany({ message: { $in: ids } }),
+    Report.deleteMany({ message: { $in: ids } }),
+    ReportDecision.deleteMany({ _id: { $in: ids } }),
+    Deletion.deleteMany({ _id: { $in: ids } }),
+  ]);
 }

@@ -1,5 +1,6 @@
 import {
   Message,
+  deleteMessages,
   messageIdFor,
   SYSTEM_TEXT,
   type MessageDoc,
@@ -293,7 +294,8 @@ export class ChatService {
 
   /**
    * Retention: deletes up to `batch` messages older than `cutoff` (the rest on the next call),
-   * then the files no message uses any more. Returns how many were deleted.
+   * with their reactions, reports and tombstones, then the files no message uses any more.
+   * Returns how many were deleted.
    */
   async deleteOlderThan(cutoff: Date, batch = 5_000): Promise<number> {
     const docs = await Message.find(
@@ -303,7 +305,7 @@ export class ChatService {
       .limit(batch)
       .lean<Pick<MessageDoc, '_id' | 'gif' | 'poster' | 'video'>[]>();
     if (docs.length === 0) return 0;
-    await Message.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+    await deleteMessages(docs.map((d) => d._id));
     // Kept windows may hold what was deleted: they are read again when next asked for.
     this.recent.clear();
     await this.deps.releaseMedia(urlsOf(docs));
