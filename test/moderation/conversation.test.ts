@@ -6,6 +6,7 @@ import {
   ask,
   GIF_BYTES,
   next,
+  say,
   startHarness,
   type ChatMessage,
   type Harness,
@@ -26,12 +27,6 @@ async function newRoom() {
   const ownerVisitor = await h.visitor();
   const room = await ownerVisitor.createRoom({ title: 'talk' });
   return { room, alice: await enter(room, ownerVisitor), bob: await enter(room) };
-}
-
-async function say(m: Member, chat: string, extra: object = {}): Promise<ChatMessage> {
-  const res = await ask<ChatMessage>(m.socket, 'chat', { chat, ...extra });
-  if (!res.ok) throw new Error(`send refused: ${res.error?.code}`);
-  return res.data!;
 }
 
 const http = (m: Member) => ({

@@ -4,12 +4,12 @@ import { Message } from '../../src/models/message.model';
 import { Reaction } from '../../src/models/reaction.model';
 import { Report, ReportDecision } from '../../src/models/report.model';
 import {
-  ask,
+  done,
   member,
+  say,
   startHarness,
   type ChatMessage,
   type Harness,
-  type Member,
 } from '../support/harness';
 
 let h: Harness;
@@ -17,17 +17,6 @@ beforeAll(async () => {
   h = await startHarness({ RETENTION_DAYS: 30, MESSAGES_PER_10S: 1000 });
 });
 afterAll(() => h.close());
-
-async function say(m: Member, chat: string): Promise<ChatMessage> {
-  const res = await ask<ChatMessage>(m.socket, 'chat', { chat });
-  if (!res.ok) throw new Error(`send refused: ${res.error?.code}`);
-  return res.data!;
-}
-
-async function ok(m: Member, event: string, data: object) {
-  const res = await ask(m.socket, event, data);
-  if (!res.ok) throw new Error(`${event} refused: ${res.error?.code}`);
-}
 
 /** What hangs on one message: reactions, reports, the owner's decision, a deletion tombstone. */
 async function traces(id: string) {
@@ -48,8 +37,8 @@ test('retention takes a message’s reactions, reports, decisions and tombstone 
   const bob = await member(h, room);
 
   const marks = async (m: ChatMessage) => {
-    await ok(bob, 'react', { _id: m._id, emoji: '👍' });
-    await ok(bob, 'report', { _id: m._id });
+    await done(bob, 'react', { _id: m._id, emoji: '👍' });
+    await done(bob, 'report', { _id: m._id });
   };
   const reacted = [
     await say(alice, 'old, reacted and reported'),
@@ -63,7 +52,7 @@ test('retention takes a message’s reactions, reports, decisions and tombstone 
     .send({ action: 'dismiss' });
   expect(decided.status).toBe(200);
   const gone = await say(alice, 'old, deleted by its author');
-  await ok(alice, 'delete', { _id: gone._id });
+  await done(alice, 'delete', { _id: gone._id });
   const [old, kept] = [reacted[0]!, reacted[1]!];
   expect(await traces(old._id)).toEqual({ reactions: 1, reports: 1, decisions: 1, deletions: 0 });
   expect(await traces(gone._id)).toMatchObject({ deletions: 1 });

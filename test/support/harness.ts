@@ -209,6 +209,17 @@ export function ask<T = unknown>(
   });
 }
 
+/** Sends an acknowledged event as `m` and returns its data; throws if refused. */
+export async function done<T = unknown>(m: { socket: Socket }, event: string, payload: object) {
+  const res = await ask<T>(m.socket, event, payload);
+  if (!res.ok) throw new Error(`${event} refused: ${res.error?.code}`);
+  return res.data!;
+}
+
+/** `m` says `chat` (with `extra`: a reply, a client id) over the socket; the stored message. */
+export const say = (m: { socket: Socket }, chat: string, extra: object = {}) =>
+  done<ChatMessage>(m, 'chat', { chat, ...extra });
+
 /** A person in a room: a visitor (new unless given) with a socket that joined `room`. */
 export interface Member<J = { pid: string }> {
   v: Visitor;
