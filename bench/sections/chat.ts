@@ -50,8 +50,9 @@ export async function measureChat(
       const result = await fanOut(room, way, {
         rate,
         warmupMs: ctx.quick ? 1_000 : 2_000,
-        // p99 of 200 messages (50 × 20/s for 10 s) is the second-worst: 20 s halves that noise.
-        durationMs: ctx.quick ? 4_000 : 20_000,
+        // At least 800 messages (20 s at 50/s, 40 s at 20/s): a p99 is then the eighth-slowest
+        // message, not the second (200 messages, 10 s at 20/s) or the fourth (400).
+        durationMs: ctx.quick ? 4_000 : Math.max(20_000, (800 / rate) * 1000),
       });
       ctx.log(
         `chat ${members}×${rate}/s ${LABELS[kind]} (${way}): p50 ${ms(result.p50)} p99 ${ms(result.p99)} lost ${result.lost}` +
