@@ -3,6 +3,7 @@
 // Cards are copies of <template id="room-template"> (views/partials/room-card.njk).
 import { io } from '/socket.io/socket.io.esm.min.js';
 import { byId, cloneFrom, fillChip, find } from './lib/dom.js';
+import { t } from './lib/i18n.js';
 import { formatTimes } from './lib/time.js';
 
 /** @typedef {import('./types').RoomView} RoomView */
@@ -129,6 +130,11 @@ socket.on('connect', () => {
   document.body.classList.add('is-live');
 });
 socket.on('disconnect', () => document.body.classList.remove('is-live'));
+// A server going away on purpose (a restart, a deploy) says so first: the lobby says it too, until
+// the connection is back and the page reloads itself as after any drop.
+socket.on('restarting', () => {
+  byId('lobby-status').textContent = t('restarting');
+});
 
 formatTimes(list);
 setInterval(() => formatTimes(list), 30_000);

@@ -137,3 +137,24 @@ test('creating a room from the form enters it as its owner and the lobby shows i
   expect(unexpected(lobby.problems)).toEqual([]);
   await context.close();
 });
+
+test('a server about to restart says so in the lobby; once it is back the page is fresh again', async () => {
+  const { page, problems, context } = await open(browser);
+  await page.goto(harness.url);
+  await page.waitForSelector('body.is-live');
+  expect(await page.isHidden('#lobby-status')).toBe(true);
+  // What a draining process tells its tabs (app.close → Drain.begin → announce).
+  harness.io.of('/room').local.emit('restarting', { retryAfter: 5 });
+  await page.waitForSelector('#lobby-status:not(:empty)');
+  expect(await page.textContent('#lobby-status')).toBe('Server restarting — reconnecting…');
+  expect(await page.getAttribute('#lobby-status', 'role')).toBe('status');
+  // The connection drops and comes back (the transport closed, not the socket: the client retries):
+  // the lobby reloads itself as after any drop, and the notice is gone with the old page.
+  const reloaded = page.waitForEvent('load');
+  for (const socket of harness.io.of('/room').sockets.values()) socket.conn.close();
+  await reloaded;
+  await page.waitForSelector('body.is-live');
+  expect(await page.isHidden('#lobby-status')).toBe(true);
+  expect(unexpected(problems)).toEqual([]);
+  await context.close();
+});
