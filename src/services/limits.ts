@@ -71,14 +71,14 @@ function rules(config: LimitConfig): Record<LimitName, Rule> {
   };
 }
 
+/** How many people's budget keys Limits remembers (a few MB at most). */
+const KEYS_KEPT = 20_000;
+
 /**
  * Per-person and per-address budgets (rate-limiter-flexible), counted in Redis when several
  * processes serve the site, so a person gets the same budget whichever process they reach. Keys
  * are keyed hashes: no raw address or session id is stored for counting.
  */
-/** How many budget keys Limits remembers (a few MB at most). */
-const KEYS_KEPT = 20_000;
-
 export class Limits {
   private readonly limiters: Record<LimitName, RateLimiterMemory | RateLimiterRedis>;
   private readonly codes: Record<LimitName, ErrorCode>;
@@ -166,23 +166,21 @@ export class Limits {
     await this.limiters[name].reward(key, 1);
   }
 
-  /** A person's key: a keyed hash of their session id. */
-  person(session: string): string {
-    return this.hash(`person\n${session}`);
-  }
+  /**
+   * A person's key: a keyed hash of their session id, asked on every message and event, so the
+   * newest are remembered (an HMAC costs tens of microseconds on a busy process).
+   */
+  readonly person = remembered((session) => this.hash(`person\n${session}`), KEYS_KEPT);
 
-  /** An address's key: a keyed hash, never the address itself. */
+  /** An address's key: a keyed hash, never the address itself (nor kept here). */
   address(ip: string | undefined): string {
     return this.hash(`address\n${ip ?? ''}`);
   }
 
-  /** Keys are asked for on every message and event: an HMAC costs tens of microseconds. */
-  private readonly hash = remembered(
-    (value) =>
-      createHmac('sha256', this.config.SESSION_SECRET)
-        .update(value)
-        .digest('base64url')
-        .slice(0, 22),
-    KEYS_KEPT,
-  );
+  private hash(value: string): string {
+    return createHmac('sha256', this.config.SESSION_SECRET)
+      .update(value)
+      .digest('base64url')
+      .slice(0, 22);
+  }
 }
