@@ -43,7 +43,7 @@ import { createRooms } from './services/rooms';
 import type { Notifier } from './services/types';
 import { registerChatHandlers } from './sockets/chat.handlers';
 import { socketCluster } from './sockets/cluster';
-import { allowOrigins } from './sockets/origin';
+import { allowOrigins, unlessClosing } from './sockets/origin';
 import { socketNotifier, type ChatNamespace, type LobbyNamespace } from './sockets/notifier';
 
 export interface AppDependencies {
@@ -110,7 +110,7 @@ export function createApp({
   const io = new Server(server, {
     serveClient: true,
     maxHttpBufferSize: 64 * 1024,
-    allowRequest: allowOrigins(config.ALLOWED_ORIGINS),
+    allowRequest: unlessClosing(() => drain.draining, allowOrigins(config.ALLOWED_ORIGINS)),
   });
   const lobby = io.of('/room') as unknown as LobbyNamespace;
   const chatNsp = io.of('/chat') as unknown as ChatNamespace;

@@ -20,26 +20,31 @@ export interface DrainDependencies {
  * the tabs, and lets the requests and socket events under way finish (at most `drainMs`).
  */
 export class Drain {
-  private draining = false;
+  private closing = false;
   private readonly inFlight = new Set<ServerResponse>();
   private idle?: () => void;
   private serverClosed: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DrainDependencies) {}
 
-  /** Seconds a client should wait before trying again: about one drain. */
+  /** The drain has begun: nothing new is accepted any more. */
+  get draining(): boolean {
+    return this.closing;
+  }
+
   /** No request is running (none was left running past the cap, or they have ended since). */
   get quiet(): boolean {
     return this.inFlight.size === 0;
   }
 
+  /** Seconds a client should wait before trying again: about one drain. */
   get retryAfter(): number {
     return Math.max(1, Math.ceil(this.deps.drainMs / 1000));
   }
 
   /** First of the app's middleware (after the language): counts requests, refuses while draining. */
   readonly gate: RequestHandler = (_req, res, next) => {
-    if (this.draining) {
+    if (this.closing) {
       res.set('Connection', 'close');
       return next(new Restarting(this.retryAfter));
     }
@@ -56,8 +61,8 @@ export class Drain {
    * that arrives after this call is refused), then waits for what is under way, at most `drainMs`.
    */
   async begin(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
+    if (this.closing) return;
+    this.closing = true;
     // Answers under way close their connection after them: no request comes on it afterwards.
     for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     // Closes idle kept-alive connections too; busy ones stay until their answer is sent.

@@ -34,3 +34,15 @@ export function allowOrigins(listed: string): AllowRequest {
     answer(ok ? null : 'origin not allowed', ok);
   };
 }
+
+/**
+ * `allow`, except while the process is `closing`: a new Engine.IO session (a handshake, or an
+ * upgrade) is refused then. The HTTP server stops accepting connections when a drain begins, but
+ * a connection kept alive from before still carries requests, and Engine.IO is not behind the
+ * drain's gate: a long-polling client would open a session on a process about to close its
+ * sockets. Refused, it retries, and reaches a process that stays. Sessions already open go on until
+ * the drain ends.
+ */
+export function unlessClosing(closing: () => boolean, allow: AllowRequest): AllowRequest {
+  return (req, answer) => (closing() ? answer('restarting', false) : allow(req, answer));
+}
