@@ -130,6 +130,7 @@ export class Transcoder {
     // Spawning blocks the event loop for milliseconds (a fork of this process): it waits for the
     // turn that admitted the job to end, so the upload that queued it goes on first.
     await new Promise((next) => setImmediate(next));
+    if (signal.aborted) return { ...failure('closed', 'closed before it started'), ms: 0 };
     const started = performance.now();
     const outcome = await this.spawnAndWait(this.args(input, output), signal);
     const ms = Math.round(performance.now() - started);

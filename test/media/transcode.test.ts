@@ -148,6 +148,8 @@ test('close() kills the running children, flushes the waiting jobs and refuses n
   const { seen, onSpawn } = spawnCounter();
   const t = transcoder({ concurrency: 1, maxWaiting: 2, onSpawn });
   const jobs = [0, 1, 2].map((i) => t.video(heavy, tmp.file(`closing${i}.mp4`)));
+  // The first is running (its child spawned a turn after it was queued) when close() comes.
+  await eventually(() => seen.live === 1, { what: 'the first child to start' });
   await t.close();
   const outcomes: TranscodeOutcome[] = await Promise.all(jobs.map((j) => j.done));
   expect(outcomes.map((o) => !o.ok && o.reason)).toEqual(['closed', 'closed', 'closed']);
@@ -155,6 +157,15 @@ test('close() kills the running children, flushes the waiting jobs and refuses n
   expect(seen.children[0]!.signalCode).toBe('SIGKILL');
   expect(seen.live).toBe(0);
   expect(() => t.video(small, tmp.file('late.mp4'))).toThrow(MediaBusy);
+});
+
+test('a job closed in the turn that queued it starts no child', async () => {
+  const { seen, onSpawn } = spawnCounter();
+  const t = transcoder({ onSpawn });
+  const job = t.video(heavy, tmp.file('never.mp4'));
+  await t.close();
+  expect(await job.done).toMatchObject({ ok: false, reason: 'closed', ms: 0 });
+  expect(seen.children).toHaveLength(0);
 });
 
 test('transcoding does not hold the event loop', async () => {
