@@ -15,6 +15,7 @@ import { assets, publicFiles } from './http/assets';
 import { batchedLines } from './http/log-stream';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { lobbyController } from './http/lobby.controller';
+import { sendsJsonOrUpload } from './http/request';
 import { routes } from './http/routes';
 import { incomingExpiry } from './http/upload';
 import { securityHeaders } from './http/security';
@@ -265,8 +266,15 @@ export function createApp({
     return lobbyPage(req, res);
   });
   // Pages, styles, scripts and JSON go compressed (the shared lobby above comes compressed, made
-  // once per change).
-  app.use(compression());
+  // once per change). Not the answers to JSON and upload requests that change something (a
+  // message sent, a reaction): a message or a refusal, mostly under compression's 1 KB threshold,
+  // whose head and body it would wrap and inspect on the send path for nothing (~0.07 ms a POST).
+  const compress = compression();
+  app.use((req, res, next) =>
+    req.method !== 'GET' && req.method !== 'HEAD' && sendsJsonOrUpload(req)
+      ? next()
+      : compress(req, res, next),
+  );
   app.use(files.files);
   app.use(publicFiles(path.join(ROOT, 'public')));
   app.use(sessions.middleware);

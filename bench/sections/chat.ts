@@ -13,7 +13,7 @@ import {
   type SectionResult,
 } from '../support/report';
 import { LABELS, start, type Kind } from '../support/servers';
-import { mean, ms } from '../support/stats';
+import { median, ms } from '../support/stats';
 
 export interface Scenario {
   members: number;
@@ -24,6 +24,9 @@ export const SCENARIOS: Scenario[] = [
   { members: 50, rate: 20 },
   { members: 100, rate: 50 },
 ];
+
+/** Measurements of each server and way per scenario, interleaved (see `chat`). */
+const CHAT_ROUNDS = 3;
 
 const RUNS: { kind: Kind; way: Way }[] = [
   { kind: 'floor', way: 'socket' },
@@ -50,9 +53,8 @@ export async function measureChat(
       const result = await fanOut(room, way, {
         rate,
         warmupMs: ctx.quick ? 1_000 : 2_000,
-        // At least 800 messages (20 s at 50/s, 40 s at 20/s): a p99 is then the eighth-slowest
-        // message, not the second (200 messages, 10 s at 20/s) or the fourth (400).
-        durationMs: ctx.quick ? 4_000 : Math.max(20_000, (800 / rate) * 1000),
+        // At least 300 messages a round (15 s at 20/s, 8 s at 50/s: 400), three rounds.
+        durationMs: ctx.quick ? 4_000 : Math.max(8_000, (300 / rate) * 1000),
       });
       ctx.log(
         `chat ${members}×${rate}/s ${LABELS[kind]} (${way}): p50 ${ms(result.p50)} p99 ${ms(result.p99)} lost ${result.lost}` +
@@ -74,22 +76,26 @@ export async function chat(ctx: Context): Promise<SectionResult> {
   const figures: Figure[] = [];
   const goals: Goal[] = [];
   for (const scenario of ctx.quick ? SCENARIOS.slice(0, 1) : SCENARIOS) {
-    // One run of each per scenario (hundreds of messages each): two would not fit in 15 minutes.
+    // Three rounds of each, interleaved, and the median round's figures: one run's p99 (its
+    // eighth-slowest message of 800) moved by 20–50% between runs of the same code on a quiet
+    // machine, and the ratios of two such runs with it. A burst of the machine's own noise now
+    // costs one round of one server, not its figure.
+    const rounds = ctx.quick ? 1 : CHAT_ROUNDS;
     const results = await interleaved(
-      1,
+      rounds,
       RUNS.map(({ kind, way }) => `${kind} ${way}`),
       (key) => {
         const [kind, way] = key.split(' ') as [Kind, Way];
         return measureChat(ctx, kind, way, scenario);
       },
     );
-    const p = (key: string, which: 'p50' | 'p99') => mean(results(key).map((r) => r[which]));
+    const p = (key: string, which: 'p50' | 'p99') => median(results(key).map((r) => r[which]));
     const lost = (key: string) => results(key).reduce((sum, r) => sum + r.lost, 0);
     const cell = (key: string) =>
       `${ms(p(key, 'p50'))} / ${ms(p(key, 'p99'))}${lost(key) ? `, **${lost(key)} lost**` : ''}`;
     figures.push(
       {
-        work: `chat ${label(scenario)}, HTTP POST: p50 / p99 send → last receipt (floor: socket; bare HTTP route)`,
+        work: `chat ${label(scenario)}, HTTP POST: p50 / p99 send → last receipt, median of ${rounds} (floor: socket; bare HTTP route)`,
         cells: {
           baseline: `${cell('floor socket')}; ${cell('floor http')}`,
           classic: cell('classic http'),
@@ -98,7 +104,7 @@ export async function chat(ctx: Context): Promise<SectionResult> {
         },
       },
       {
-        work: `chat ${label(scenario)}, socket \`chat\`: p50 / p99`,
+        work: `chat ${label(scenario)}, socket \`chat\`: p50 / p99, median of ${rounds}`,
         cells: {
           baseline: cell('floor socket'),
           dev: cell('dev socket'),

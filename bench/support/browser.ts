@@ -1,9 +1,12 @@
 /* A browser as far as the servers can tell: a cookie jar over fetch (keep-alive), pages followed
  * through redirects, and Socket.IO connections carrying its cookie. */
+import { Agent, request as httpRequest } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 
 export class Browser {
   private readonly cookies = new Map<string, string>();
+  /** Kept-alive connections for `post`, as a browser keeps them to a site. */
+  private readonly agent = new Agent({ keepAlive: true });
 
   constructor(readonly base: string) {}
 
@@ -15,12 +18,56 @@ export class Browser {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set('cookie', this.cookie);
     const res = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
-    for (const set of res.headers.getSetCookie()) {
+    this.remember(res.headers.getSetCookie());
+    return res;
+  }
+
+  /**
+   * A POST of `body` over node:http, answered with its status and text: what the chat and upload
+   * runs send with, so the load generator's own cost per request (fetch's streams and objects,
+   * some 0.1 ms of this process's event loop, which also takes every member's receipts; for an
+   * upload, its multipart body built anew) is not what is measured. Every server is sent to this
+   * way.
+   */
+  post(
+    path: string,
+    headers: Record<string, string>,
+    body: string | Buffer,
+  ): Promise<{ status: number; text: string }> {
+    const cookie = this.cookies.size ? { cookie: this.cookie } : {};
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        this.base + path,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: { ...headers, ...cookie, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            this.remember(res.headers['set-cookie'] ?? []);
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private remember(setCookies: string[]): void {
+    for (const set of setCookies) {
       const pair = set.split(';')[0]!;
       const at = pair.indexOf('=');
       this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
     }
-    return res;
   }
 
   /** A page, following same-site redirects as a browser does; fails on an error status. */

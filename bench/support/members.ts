@@ -31,7 +31,11 @@ export async function openRoom(kind: Kind, base: string, count: number): Promise
   });
   // The classic app's join has no acknowledgement: let the last joins land.
   if (!isGifChat(kind)) await sleep(500);
-  return { id, members, close: () => members.forEach((m) => m.socket.disconnect()) };
+  return {
+    id,
+    members,
+    close: () => members.forEach((m) => (m.socket.disconnect(), m.browser.close())),
+  };
 }
 
 async function createGifChatRoom(browser: Browser): Promise<string> {
@@ -63,17 +67,13 @@ async function gifchatMember(browser: Browser, room: string): Promise<Member> {
         if (!ack.ok) throw new Error(`chat refused: ${ack.error?.code}`);
         return;
       }
-      const res = await browser.request(`/room/${room}/chat`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json',
-          'x-csrf-token': csrf,
-        },
-        body: JSON.stringify({ chat: text, cid }),
-      });
-      const body = await res.text();
-      if (res.status !== 201) throw new Error(`chat refused: ${res.status} ${body.slice(0, 200)}`);
+      const res = await browser.post(
+        `/room/${room}/chat`,
+        { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf },
+        JSON.stringify({ chat: text, cid }),
+      );
+      if (res.status !== 201)
+        throw new Error(`chat refused: ${res.status} ${res.text.slice(0, 200)}`);
     },
   };
 }
@@ -99,13 +99,13 @@ async function classicMember(browser: Browser, room: string): Promise<Member> {
     browser,
     socket,
     send: async (text) => {
-      const res = await browser.request(`/room/${room}/chat`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chat: text }),
-      });
-      const body = await res.text();
-      if (res.status !== 200) throw new Error(`chat refused: ${res.status} ${body.slice(0, 200)}`);
+      const res = await browser.post(
+        `/room/${room}/chat`,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ chat: text }),
+      );
+      if (res.status !== 200)
+        throw new Error(`chat refused: ${res.status} ${res.text.slice(0, 200)}`);
     },
   };
 }
@@ -121,14 +121,17 @@ async function floorRoom(base: string, count: number): Promise<Room> {
       socket,
       send: async (text: string, way: Way) => {
         if (way === 'socket') return void (await ask(socket, 'chat', { room: id, chat: text }));
-        const res = await browser.request('/chat', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ room: id, chat: text }),
-        });
-        await res.text();
+        await browser.post(
+          '/chat',
+          { 'content-type': 'application/json' },
+          JSON.stringify({ room: id, chat: text }),
+        );
       },
     };
   });
-  return { id, members, close: () => members.forEach((m) => m.socket.disconnect()) };
+  return {
+    id,
+    members,
+    close: () => members.forEach((m) => (m.socket.disconnect(), m.browser.close())),
+  };
 }

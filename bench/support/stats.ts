@@ -8,6 +8,13 @@ export function percentile(values: number[], p: number): number {
 
 export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** `ms` milliseconds as "12.3 ms". */

@@ -10,11 +10,19 @@ export function personFrom(req: Request): Person {
 
 const JSON_OR_FORM_DATA = /^\s*(?:application\/json|multipart\/form-data)\s*(?:;|$)/i;
 
+/**
+ * A request that sends JSON or a multipart upload (fetch, the socket-less client, an API): its
+ * answer is JSON. Read from the header as it came (req.is parses the type each call).
+ */
+export const sendsJsonOrUpload = (req: Request): boolean => {
+  const type = req.headers['content-type'];
+  return type !== undefined && JSON_OR_FORM_DATA.test(type);
+};
+
 /** JSON for fetch/XHR and API clients, pages for browsers navigating. */
 export function wantsJson(req: Request): boolean {
-  // The common answers first, from the headers as they are (req.is parses the type each call).
-  const type = req.headers['content-type'];
-  if (type && JSON_OR_FORM_DATA.test(type)) return true;
+  // The common answers first.
+  if (sendsJsonOrUpload(req)) return true;
   if (req.xhr || req.is('application/json') || req.is('multipart/form-data')) return true;
   return req.accepts(['html', 'json']) === 'json';
 }

@@ -79,17 +79,40 @@ const CLIENT_JSON: Record<Lang, string> = Object.fromEntries(
   ]),
 ) as Record<Lang, string>;
 
+/** The language switcher's entries, as each language shows them. */
+const SWITCHERS = Object.fromEntries(
+  LANGS.map((lang) => [
+    lang,
+    LANGS.map((code) => ({ code, name: NAMES[code], current: code === lang })),
+  ]),
+) as Record<Lang, { code: Lang; name: string; current: boolean }[]>;
+
 const TRANSLATORS: Record<Lang, Translator> = Object.fromEntries(
   LANGS.map((lang) => [lang, translator(lang)]),
 ) as Record<Lang, Translator>;
+
+/**
+ * The language each Accept-Language header asked for, by the header's text: a browser sends the
+ * same one on every request, and negotiating it parses and sorts its entries each time.
+ */
+const negotiated = new Map<string, Lang>();
+const NEGOTIATED_KEPT = 256;
 
 /** The language of a request: the remembered choice, else the browser's Accept-Language, else English. */
 export function languageOf(req: Request): Lang {
   // cookie-parser runs first (see app.ts).
   const chosen = (req.cookies as Record<string, unknown> | undefined)?.[LANG_COOKIE];
   if (isLang(chosen)) return chosen;
-  const accepted = req.acceptsLanguages(...LANGS);
-  return isLang(accepted) ? accepted : 'en';
+  const header = req.headers['accept-language'];
+  if (!header) return 'en';
+  let lang = negotiated.get(header);
+  if (!lang) {
+    const accepted = req.acceptsLanguages(...LANGS);
+    lang = isLang(accepted) ? accepted : 'en';
+    if (negotiated.size >= NEGOTIATED_KEPT) negotiated.clear();
+    negotiated.set(header, lang);
+  }
+  return lang;
 }
 
 /**
@@ -123,7 +146,7 @@ export function i18n(): RequestHandler {
       tm: translate.tm,
       system: translate.system,
       ago: translate.ago,
-      languages: LANGS.map((code) => ({ code, name: NAMES[code], current: code === lang })),
+      languages: SWITCHERS[lang],
       i18nJson: CLIENT_JSON[lang],
     });
     next();

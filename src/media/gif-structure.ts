@@ -2,14 +2,25 @@ import { GifCorrupt, NotAGif } from './errors';
 
 const SIGNATURES = ['GIF87a', 'GIF89a'];
 const EXTENSION = 0x21;
+const GRAPHIC_CONTROL = 0xf9;
 const IMAGE = 0x2c;
 const TRAILER = 0x3b;
+/** A frame's delay when no graphic control extension gives one (libvips/libnsgif's: 10 cs). */
+const DEFAULT_DELAY_MS = 100;
 
 export interface GifLayout {
   /** Logical screen size, grown to cover every frame, so limits hold whatever a decoder does with overflowing frames. */
   width: number;
   height: number;
   frames: number;
+}
+
+export interface GifWalk extends GifLayout {
+  /**
+   * Each frame's delay in ms, as libvips reports it (sharp's `metadata().delay`): from the last
+   * graphic control extension before the frame, else 100 ms.
+   */
+  delays: number[];
 }
 
 export function hasGifSignature(bytes: Uint8Array): boolean {
@@ -25,10 +36,10 @@ export function hasGifSignature(bytes: Uint8Array): boolean {
  * Why, when sharp decodes it anyway: libvips' GIF loader accepts a file cut off at a frame
  * boundary or missing its trailer (it shows the frames it found) at every `failOn` level, and
  * it would allocate a huge canvas before noticing anything. This walk refuses truncation and
- * trailing data, and yields size and frame count before any pixel is decoded. It is linear in
+ * trailing data, and yields size, frame count and delays before any pixel is decoded. It is linear in
  * the file and skips data sub-blocks by their length, so a 5 MB file is well under a millisecond.
  */
-export function walkGif(bytes: Buffer): GifLayout {
+export function walkGif(bytes: Buffer): GifWalk {
   if (!hasGifSignature(bytes)) throw new NotAGif();
   const r = new Reader(bytes, 6);
   let width = r.u16();
@@ -37,11 +48,16 @@ export function walkGif(bytes: Buffer): GifLayout {
   r.skip(2); // background colour index, pixel aspect ratio
   r.skipColourTable(screenFlags);
   let frames = 0;
+  const delays: number[] = [];
+  let delay = DEFAULT_DELAY_MS;
   for (;;) {
     const block = r.u8();
     if (block === TRAILER) break;
     if (block === EXTENSION) {
-      r.skip(1); // label
+      const label = r.u8();
+      // Packed fields, then the delay in hundredths of a second (its block is 4 bytes long;
+      // libnsgif reads the delay from a shorter one too, past its end, which is left at 100 ms).
+      if (label === GRAPHIC_CONTROL && r.peek() >= 3) delay = r.peekU16(2) * 10;
       r.skipSubBlocks();
     } else if (block === IMAGE) {
       const left = r.u16();
@@ -56,13 +72,15 @@ export function walkGif(bytes: Buffer): GifLayout {
       width = Math.max(width, left + frameWidth);
       height = Math.max(height, top + frameHeight);
       frames++;
+      delays.push(delay);
+      delay = DEFAULT_DELAY_MS;
     } else {
       throw new GifCorrupt();
     }
   }
   // Bytes after the trailer are what makes GIF polyglots (a GIF that is also a script or an archive).
   if (r.offset !== bytes.length || frames === 0) throw new GifCorrupt();
-  return { width, height, frames };
+  return { width, height, frames, delays };
 }
 
 /** A cursor that refuses to read past the end: running out of bytes means a truncated file. */
@@ -78,10 +96,21 @@ class Reader {
   }
 
   u16(): number {
-    this.need(2);
-    const value = this.bytes.readUInt16LE(this.offset);
+    const value = this.peekU16(0);
     this.offset += 2;
     return value;
+  }
+
+  /** The next byte, left to be read. */
+  peek(): number {
+    this.need(1);
+    return this.bytes[this.offset]!;
+  }
+
+  /** The 16-bit little-endian value `at` bytes ahead, left to be read. */
+  peekU16(at: number): number {
+    this.need(at + 2);
+    return this.bytes.readUInt16LE(this.offset + at);
   }
 
   skip(n: number): void {

@@ -54,12 +54,15 @@ export async function inspectGif(
   return inspections.run(async () => {
     const bytes = await readBounded(file, max.maxBytes);
     // Structure and declared size first: a bomb is refused before sharp allocates anything.
-    checkLimits(walkGif(bytes), max);
-    const [decoded, sha256] = await Promise.all([
-      decode(bytes, max),
-      known.sha256 ?? sha256Hex(bytes),
-    ]);
-    return { ...decoded, bytes: bytes.length, sha256 };
+    const { delays, ...layout } = walkGif(bytes);
+    checkLimits(layout, max);
+    const [, sha256] = await Promise.all([decode(bytes, max), known.sha256 ?? sha256Hex(bytes)]);
+    return {
+      ...layout,
+      durationMs: playTime(delays, layout.frames),
+      bytes: bytes.length,
+      sha256,
+    };
   });
 }
 
@@ -148,8 +151,12 @@ function checkLimits({ width, height, frames }: GifLayout, max: GifLimits): void
   if (width * height * frames > max.maxPixels) throw new GifTooLarge('pixels', max.maxPixels);
 }
 
-/** Decodes every frame with sharp (libuv's pool, not the event loop) and reports its view of the GIF. */
-async function decode(bytes: Buffer, max: GifLimits) {
+/**
+ * Decodes every frame with sharp (libuv's pool, not the event loop). The walk gave the layout and
+ * delays, so there is no metadata pass of sharp's before (it parsed the whole file again: 16 ms of
+ * a 57 ms inspection of four 1000×1080 frames).
+ */
+async function decode(bytes: Buffer, max: GifLimits): Promise<void> {
   // sharp counts an animation's pixels over all its frames, so its own limit is a backstop for ours.
   const options = {
     animated: true,
@@ -158,19 +165,14 @@ async function decode(bytes: Buffer, max: GifLimits) {
     sequentialRead: true,
   } as const;
   try {
-    const meta = await sharp(bytes, options).metadata();
-    const layout = gifLayout(meta);
-    checkLimits(layout, max);
     // Shrinking each frame to one pixel still decodes every frame whole (GIF frames decode in
     // order), but keeps memory flat instead of holding width × height × frames × 4 bytes.
     await sharp(bytes, options)
       .resize({ width: 1, height: 1, fit: 'fill', kernel: 'nearest' })
       .raw()
       .toBuffer();
-    return { ...layout, durationMs: playTime(meta.delay ?? [], layout.frames) };
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    // sharp only says so in words; the walk and the metadata check make this a backstop.
+    // sharp only says so in words; the walk's limits make this a backstop.
     if (err instanceof Error && /pixel limit/i.test(err.message))
       throw new GifTooLarge('pixels', max.maxPixels);
     throw new GifCorrupt();

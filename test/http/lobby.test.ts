@@ -3,7 +3,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { LOBBY_PAGE } from '../../src/services/lobby';
-import { flashOf, startHarness, type Harness, type Visitor } from '../support/harness';
+import { flashOf, member, startHarness, type Harness, type Visitor } from '../support/harness';
 
 let h: Harness;
 let owner: Visitor;
@@ -203,3 +203,27 @@ function conditional(path: string, encoding: string, etag: string): Promise<Raw>
     ).on('error', reject);
   });
 }
+
+test('lists in JSON go compressed, the answer to a message sent in JSON does not', async () => {
+  const room = await owner.createRoom({ title: 'Compressed history' });
+  await member(h, room, owner);
+  for (let i = 0; i < 12; i++) {
+    const sent = await owner.agent
+      .post(`/room/${room}/chat`)
+      .set('x-csrf-token', owner.csrf)
+      .set('accept-encoding', 'gzip, br')
+      .send({ chat: `message ${i} `.repeat(100).slice(0, 1000) });
+    expect(sent.status).toBe(201);
+    // Over a kilobyte here, but an answer to a POST is looked at once: compressing it (or
+    // wrapping it to see whether to) costs more than it saves.
+    expect(Number(sent.headers['content-length'])).toBeGreaterThan(1024);
+    expect(sent.headers['content-encoding']).toBeUndefined();
+  }
+  const history = await owner.agent
+    .get(`/room/${room}/chats`)
+    .set('accept', 'application/json')
+    .set('accept-encoding', 'gzip');
+  expect(history.status).toBe(200);
+  expect(history.headers['content-encoding']).toBe('gzip');
+  expect(JSON.stringify(history.body)).toContain('message 11');
+});

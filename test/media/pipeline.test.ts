@@ -4,6 +4,7 @@ import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { MediaBusy } from '../../src/media/errors';
+import * as structure from '../../src/media/gif-structure';
 import { SharedLock, type Claim } from '../../src/lib/shared-lock';
 import { ingestGif, type MadeMedia } from '../../src/media/pipeline';
 import { Transcoder } from '../../src/media/transcode';
@@ -198,7 +199,8 @@ describe.each(eachStore('pipeline'))('ingestGif into %s', (_label, open) => {
     }
     // The first upload takes the claim alone to inspect the bytes; the others come meanwhile.
     const files = await Promise.all([1, 2, 3, 4].map(() => upload(other)));
-    const spy = jest.spyOn(sharp.prototype, 'metadata');
+    // Every inspection of new bytes begins with the walk of their structure.
+    const spy = jest.spyOn(structure, 'walkGif');
     // Each lets the others in once checked and stored, as GifService does before saving.
     const results = await Promise.all(
       files.map((f) =>

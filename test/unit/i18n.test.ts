@@ -1,6 +1,9 @@
+import cookieParser from 'cookie-parser';
+import express from 'express';
 import { Types } from 'mongoose';
+import request from 'supertest';
 import { toChatMessage } from '../../src/services/chat.service';
-import { translator } from '../../src/i18n';
+import { i18n, translator } from '../../src/i18n';
 import { en } from '../../src/i18n/en';
 import { ko } from '../../src/i18n/ko';
 
@@ -54,4 +57,36 @@ test('messages stored before system lines carried a kind are read as if they had
   };
   expect(toChatMessage(stored as never)).toMatchObject({ kind: 'removed', name: 'Mina Park' });
   expect(toChatMessage({ ...stored, user: '#abcdef', chat: 'I left' })).not.toHaveProperty('kind');
+});
+
+test("each request gets its own Accept-Language's language, however often a header was seen", async () => {
+  const app = express();
+  app.use(cookieParser());
+  app.use(i18n());
+  app.get('/', (_req, res) => {
+    const current = (res.locals.languages as { code: string; current: boolean }[])
+      .filter((l) => l.current)
+      .map((l) => l.code);
+    res.json({ lang: res.locals.lang as string, current });
+  });
+  const asked = [
+    ['ko-KR,ko;q=0.9,en;q=0.8', 'ko'],
+    ['en-US,en;q=0.9', 'en'],
+    ['ko-KR,ko;q=0.9,en;q=0.8', 'ko'],
+    ['fr-FR, ko;q=0.5', 'ko'],
+    ['fr-FR', 'en'],
+    ['', 'en'],
+    ['en;q=0.1, ko;q=0.2', 'ko'],
+    ['en-US,en;q=0.9', 'en'],
+  ];
+  for (const [header, lang] of asked) {
+    const res = await request(app).get('/').set('accept-language', header!);
+    expect(res.body).toEqual({ lang, current: [lang] });
+  }
+  // A choice remembered in the cookie wins over the header.
+  const chosen = await request(app)
+    .get('/')
+    .set('accept-language', 'ko-KR')
+    .set('cookie', 'lang=en');
+  expect(chosen.body).toEqual({ lang: 'en', current: ['en'] });
 });
