@@ -17,6 +17,11 @@ export interface GifLayout {
 
 export interface GifWalk extends GifLayout {
   /**
+   * The size libvips (libnsgif) reports and decodes to: the logical screen, grown to cover the
+   * first frame only.
+   */
+  shown: { width: number; height: number };
+  /**
    * Each frame's delay in ms, as libvips reports it (sharp's `metadata().delay`): from the last
    * graphic control extension before the frame, else 100 ms.
    */
@@ -48,6 +53,7 @@ export function walkGif(bytes: Buffer): GifWalk {
   r.skip(2); // background colour index, pixel aspect ratio
   r.skipColourTable(screenFlags);
   let frames = 0;
+  let shown = { width, height };
   const delays: number[] = [];
   let delay = DEFAULT_DELAY_MS;
   for (;;) {
@@ -71,6 +77,7 @@ export function walkGif(bytes: Buffer): GifWalk {
       r.skipSubBlocks();
       width = Math.max(width, left + frameWidth);
       height = Math.max(height, top + frameHeight);
+      if (frames === 0) shown = { width, height };
       frames++;
       delays.push(delay);
       delay = DEFAULT_DELAY_MS;
@@ -80,7 +87,7 @@ export function walkGif(bytes: Buffer): GifWalk {
   }
   // Bytes after the trailer are what makes GIF polyglots (a GIF that is also a script or an archive).
   if (r.offset !== bytes.length || frames === 0) throw new GifCorrupt();
-  return { width, height, frames, delays };
+  return { width, height, frames, shown, delays };
 }
 
 /** A cursor that refuses to read past the end: running out of bytes means a truncated file. */

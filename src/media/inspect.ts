@@ -54,11 +54,12 @@ export async function inspectGif(
   return inspections.run(async () => {
     const bytes = await readBounded(file, max.maxBytes);
     // Structure and declared size first: a bomb is refused before sharp allocates anything.
-    const { delays, ...layout } = walkGif(bytes);
+    const { shown, delays, ...layout } = walkGif(bytes);
     checkLimits(layout, max);
     const [, sha256] = await Promise.all([decode(bytes, max), known.sha256 ?? sha256Hex(bytes)]);
     return {
-      ...layout,
+      ...shown,
+      frames: layout.frames,
       durationMs: playTime(delays, layout.frames),
       bytes: bytes.length,
       sha256,

@@ -39,12 +39,16 @@ const extension = fc.oneof(
   fc.constant(comment),
   fc.constant(application),
 );
-/** A frame with the extensions before it. */
+/** A frame with the extensions before it, somewhere on (or past the edge of) the 2×2 screen. */
 const frame = fc
-  .array(extension, { maxLength: 3 })
-  .map((extensions) => [...extensions.flat(), ...ONE_PIXEL]);
+  .tuple(fc.array(extension, { maxLength: 3 }), fc.nat(20), fc.nat(20))
+  .map(([extensions, left, top]) => {
+    const image = [...ONE_PIXEL];
+    [image[1], image[3]] = [left, top];
+    return [...extensions.flat(), ...image];
+  });
 
-test('frames and delays are what libvips reports, whatever extensions come before each frame', async () => {
+test('frames, screen size and delays are what libvips reports, whatever comes before each frame', async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.array(frame, { minLength: 1, maxLength: 5 }),
@@ -55,7 +59,10 @@ test('frames and delays are what libvips reports, whatever extensions come befor
         const walk = walkGif(bytes);
         expect(walk.frames).toBe(meta.pages);
         expect(walk.delays).toEqual(meta.delay);
-        expect([walk.width, walk.height]).toEqual([meta.width, meta.pageHeight ?? meta.height]);
+        expect(walk.shown).toEqual({ width: meta.width, height: meta.pageHeight ?? meta.height });
+        // The limits' canvas covers every frame, whatever a decoder shows.
+        expect(walk.width).toBeGreaterThanOrEqual(walk.shown.width);
+        expect(walk.height).toBeGreaterThanOrEqual(walk.shown.height);
       },
     ),
     { numRuns: 300 },

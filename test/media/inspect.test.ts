@@ -34,6 +34,22 @@ test('a one-pixel still GIF is accepted, with no play time', async () => {
   expect(await inspectGif(file)).toMatchObject({ width: 1, height: 1, frames: 1, durationMs: 0 });
 });
 
+test('a frame past the screen: the size reported is what decoders show, the limits cover every frame', async () => {
+  // A 2×2 screen, a first frame at (3, 2) and a second at (0, 9): libvips shows the screen grown
+  // to cover the first frame only.
+  const bytes = craftGif(2, 2, 2);
+  bytes.writeUInt16LE(3, 19 + 1);
+  bytes.writeUInt16LE(2, 19 + 3);
+  bytes.writeUInt16LE(9, 19 + 15 + 3);
+  const file = tmp.file('past-the-screen.gif');
+  await writeFile(file, bytes);
+  expect(await inspectGif(file)).toMatchObject({ width: 4, height: 3, frames: 2, durationMs: 200 });
+  await expect(inspectGif(file, { maxHeight: 9 })).rejects.toMatchObject({
+    code: 'gif_too_tall',
+    params: { max: 9 },
+  });
+});
+
 test.each([
   ['a text file named .gif', 'text'],
   ['a PNG named .gif', 'png'],
