@@ -68,6 +68,16 @@ export function messageIdFor(room: string, pid: string, cid: string): Types.Obje
 export async function deleteMessages(ids: Types.ObjectId[]): Promise<void> {
   if (ids.length === 0) return;
   await Message.deleteMany({ _id: { $in: ids } });
+  await deleteWhatHangsOn(ids);
+}
+
+/**
+ * Deletes the reactions, reports, decisions and tombstones of messages that are gone. A reaction
+ * or report checks its message exists before it is inserted, so one made as its message was
+ * deleted can land after this: whoever deleted the messages runs it again later.
+ */
+export async function deleteWhatHangsOn(ids: Types.ObjectId[]): Promise<void> {
+  if (ids.length === 0) return;
   await Promise.all([
     Reaction.deleteMany({ message: { $in: ids } }),
     Report.deleteMany({ message: { $in: ids } }),

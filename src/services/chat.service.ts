@@ -1,6 +1,8 @@
+import type { Types } from 'mongoose';
 import {
   Message,
   deleteMessages,
+  deleteWhatHangsOn,
   messageIdFor,
   SYSTEM_TEXT,
   type MessageDoc,
@@ -114,6 +116,8 @@ export class ChatService {
   private refusal?: Restarting;
   /** Windows being read from the database, by room. */
   private readonly reading = new Map<RoomId, Promise<void>>();
+  /** The messages the last retention pass deleted (see deleteOlderThan). */
+  private retired: Types.ObjectId[] = [];
 
   constructor(private readonly deps: ChatDependencies) {
     this.order = new SeqOrder((err) =>
@@ -298,6 +302,12 @@ export class ChatService {
    * Returns how many were deleted.
    */
   async deleteOlderThan(cutoff: Date, batch = 5_000): Promise<number> {
+    // A reaction or report made in the instant the last pass deleted its message may have landed
+    // after that pass deleted theirs: they go now, a sweep later.
+    if (this.retired.length) {
+      await deleteWhatHangsOn(this.retired);
+      this.retired = [];
+    }
     const docs = await Message.find(
       { createdAt: { $lt: cutoff } },
       { _id: 1, gif: 1, poster: 1, video: 1 },
@@ -305,7 +315,9 @@ export class ChatService {
       .limit(batch)
       .lean<Pick<MessageDoc, '_id' | 'gif' | 'poster' | 'video'>[]>();
     if (docs.length === 0) return 0;
-    await deleteMessages(docs.map((d) => d._id));
+    const ids = docs.map((d) => d._id);
+    await deleteMessages(ids);
+    this.retired = ids;
     // Kept windows may hold what was deleted: they are read again when next asked for.
     this.recent.clear();
     await this.deps.releaseMedia(urlsOf(docs));

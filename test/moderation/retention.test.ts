@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import { Deletion } from '../../src/models/deletion.model';
 import { Message } from '../../src/models/message.model';
-import { Reaction } from '../../src/models/reaction.model';
-import { Report, ReportDecision } from '../../src/models/report.model';
+import { addReaction, Reaction } from '../../src/models/reaction.model';
+import { fileReport, Report, ReportDecision } from '../../src/models/report.model';
 import {
   done,
   member,
@@ -68,4 +68,19 @@ test('retention takes a message’s reactions, reports, decisions and tombstone 
   // The newer message keeps everything that hangs on it.
   expect(await Message.countDocuments({ _id: kept._id })).toBe(1);
   expect(await traces(kept._id)).toEqual({ reactions: 1, reports: 1, decisions: 0, deletions: 0 });
+});
+
+test('a reaction or report that lands just after retention deleted its message goes at the next pass', async () => {
+  const room = await (await h.visitor()).createRoom({ title: 'a race with retention' });
+  const alice = await member(h, room);
+  const old = await say(alice, 'about to age out');
+  await Message.updateMany({ _id: old._id }, { createdAt: new Date(Date.now() - 31 * 86_400_000) });
+  await h.sweeper.sweep();
+  expect(await Message.countDocuments({ _id: old._id })).toBe(0);
+  // Checked before it was deleted, inserted after its reactions and reports were.
+  expect(await addReaction(room, old._id, 'bob', '👍')).toBe(true);
+  expect(await fileReport(room, old._id, 'bob')).toBe(true);
+  expect(await traces(old._id)).toMatchObject({ reactions: 1, reports: 1 });
+  await h.sweeper.sweep();
+  expect(await traces(old._id)).toEqual({ reactions: 0, reports: 0, decisions: 0, deletions: 0 });
 });
