@@ -158,6 +158,8 @@ export function createApp({
     post: (room, person, content, cid) => chat.post(room, person, content, cid),
     isPublic: (room) => rooms.rooms.isPublic(room),
     alone: !redis,
+    process: processId,
+    incomingDir,
     mediaMade: (message, update) => {
       chat.changed(message);
       notifier.media(message.room, update);
@@ -228,6 +230,8 @@ export function createApp({
       sessions.expiry,
       health.expiry,
       incomingExpiry(incomingDir),
+      // Media a crashed or stopped process was making: a process unseen for a minute is gone.
+      gifs.recovery(Math.max(config.SEAT_TTL_MS, 60_000)),
       ...retention,
     ],
     { intervalMs: config.SWEEP_INTERVAL_MS, logger },

@@ -1,16 +1,23 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { NotFound } from '../errors';
 import type { Person } from '../lib/identity';
 import { SharedLock } from '../lib/shared-lock';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
 import type { GifLimits } from '../media/inspect';
-import { ingestGif, type IngestResult, type MadeMedia } from '../media/pipeline';
-import type { MediaStore } from '../media/store';
+import { ingestGif, type IngestDeps, type IngestResult, type MadeMedia } from '../media/pipeline';
+import { mediaNames, type MediaStore } from '../media/store';
 import type { Transcoder } from '../media/transcode';
 import { isDeleted } from '../models/deletion.model';
 import { Message, type MessageDoc } from '../models/message.model';
-import type { ChatService, GifContent } from './chat.service';
+import { allPending, clearPending, markPending, takePending } from '../models/pending-media.model';
+import { liveProcesses } from '../models/process.model';
+import { toChatMessage, type ChatService, type GifContent } from './chat.service';
 import { SCRUB } from './conversation';
 import type { SweepTask } from './sweeper';
 import { GifIndex, POPULAR_DAYS, sendOf, type GifSend, type PickerItem } from './gif-index';
@@ -33,6 +40,10 @@ export interface GifDependencies {
   isPublic: (room: string) => boolean;
   /** True when this process serves the site alone: it keeps the index of sends in memory. */
   alone: boolean;
+  /** This process's id (as in `processes`): it marks the media it makes with it. */
+  process: string;
+  /** Where a stored GIF is copied to when its media are made again (the uploads' directory). */
+  incomingDir: string;
   /**
    * A GIF message got its poster and video after it was sent (stored already): the newest
    * messages kept in memory follow, and the room hears `media`.
@@ -44,6 +55,8 @@ export interface GifDependencies {
 interface Making {
   media: Promise<MadeMedia>;
   waiting: Map<string, ChatMessage>;
+  /** The mark of this making in `pendingmedia`, written (or not) meanwhile. */
+  marked: Promise<unknown>;
 }
 
 export interface PickerQuery {
@@ -71,6 +84,8 @@ export class GifService {
   private readonly index = new GifIndex();
   private readonly making = new Map<string, Making>();
   private loaded?: Promise<void>;
+  /** Stopping: what is made now was cut short (no video), and is left marked to be made again. */
+  private closing = false;
 
   constructor(private readonly deps: GifDependencies) {}
 
@@ -95,21 +110,16 @@ export class GifService {
     /** The file's SHA-256 (hex), when it was taken as the file was written. */
     sha256?: string,
   ): Promise<ChatMessage> {
-    const result = await ingestGif(
-      tempFile,
-      {
-        ...this.deps,
-        claim: (id) => this.claims.exclusive(id),
-        share: (id) => this.claims.shared(id),
-        making: (id) => this.making.get(id)?.media,
-        made: (id, media) => this.made(id, media),
-      },
-      { sha256 },
-    );
+    const result = await ingestGif(tempFile, this.ingestDeps(), { sha256 });
     // Still under the claim: whatever is made is told (under it too) to the messages listed here.
     let making = result.media && this.making.get(result.name);
     if (result.media && !making) {
-      making = { media: result.media, waiting: new Map() };
+      // Marked for another process to finish should this one die first (not waited for: a lost
+      // mark costs only that).
+      const marked = markPending(result.name, this.deps.process).catch((err: unknown) =>
+        this.deps.logger.warn('media not marked', { name: result.name, err: String(err) }),
+      );
+      making = { media: result.media, waiting: new Map(), marked };
       this.making.set(result.name, making);
     }
     const urls = urlsOf(result);
@@ -143,6 +153,21 @@ export class GifService {
     const making = this.making.get(id);
     this.making.delete(id);
     if (!making) return;
+    try {
+      await this.give(id, media, making);
+    } finally {
+      // Cut short by a stop, the mark stays: the next process makes the video.
+      if (!this.closing)
+        await making.marked
+          .then(() => clearPending(id, this.deps.process))
+          .catch((err: unknown) =>
+            this.deps.logger.warn('media mark not cleared', { name: id, err: String(err) }),
+          );
+    }
+  }
+
+  /** Gives the messages waiting in `making` what was made for `id`. */
+  private async give(id: string, media: MadeMedia, making: Making): Promise<void> {
     const set = stripUndefined({
       poster: media.poster && `${MEDIA_PREFIX}${media.poster}`,
       video: media.video && `${MEDIA_PREFIX}${media.video}`,
@@ -257,8 +282,87 @@ export class GifService {
     };
   }
 
+  /**
+   * The sweeper's task for media a process was making when it crashed or stopped: each mark of a
+   * process not seen for `staleMs` is taken over by one process, which makes them again from the
+   * stored GIF (what is stored already is kept) and gives them to the messages still without them.
+   */
+  recovery(staleMs: number): SweepTask {
+    return {
+      name: 'media',
+      everyMs: 60_000,
+      run: async (now) => {
+        const pending = await allPending();
+        if (pending.length === 0) return;
+        const live = await liveProcesses(new Date(now - staleMs));
+        for (const mark of pending) {
+          if (this.closing) return;
+          if (mark.proc === this.deps.process || live.has(mark.proc)) continue;
+          if (!(await takePending(mark._id, mark.proc, this.deps.process))) continue;
+          await this.remake(mark._id).catch((err: unknown) =>
+            this.deps.logger.warn('media not made again', { name: mark._id, err: String(err) }),
+          );
+        }
+      },
+    };
+  }
+
+  /** Makes the poster and video of the stored GIF `id` again, for the messages without them. */
+  private async remake(id: string): Promise<void> {
+    const gif = `${MEDIA_PREFIX}${id}.gif`;
+    const messages = await Message.find({
+      gif,
+      deleted: { $ne: true },
+      $or: [{ poster: { $exists: false } }, { video: { $exists: false } }],
+    }).lean<MessageDoc[]>();
+    if (messages.length === 0 || !(await this.deps.store.exists(`${id}.gif`)))
+      return void (await clearPending(id, this.deps.process));
+    // Through the pipeline as an upload of the same bytes: inspected already, so only described.
+    const temp = path.join(this.deps.incomingDir, `${randomBytes(16).toString('hex')}.gif`);
+    const sha256 = await copyOut(this.deps.store, `${id}.gif`, temp).catch(async (err: unknown) => {
+      await rm(temp, { force: true });
+      throw err;
+    });
+    if (mediaNames(sha256).id !== id) {
+      await rm(temp, { force: true });
+      return void (await clearPending(id, this.deps.process));
+    }
+    const result = await ingestGif(temp, this.ingestDeps(), { sha256 });
+    let making = this.making.get(id);
+    try {
+      if (!making) {
+        const made = { poster: result.poster, video: result.video };
+        making = {
+          media: result.media ?? Promise.resolve(made),
+          waiting: new Map(),
+          marked: Promise.resolve(),
+        };
+        this.making.set(id, making);
+      }
+      for (const message of messages)
+        making.waiting.set(String(message._id), toChatMessage(message));
+      // Nothing left to make (stored since): the messages get what is there, under the claim.
+      if (!result.media) await this.made(id, await making.media);
+    } finally {
+      result.release();
+    }
+    await making.media;
+  }
+
+  /** What ingestGif needs of this service: claims, and the media being made and made. */
+  private ingestDeps(): IngestDeps {
+    return {
+      ...this.deps,
+      claim: (id) => this.claims.exclusive(id),
+      share: (id) => this.claims.shared(id),
+      making: (id) => this.making.get(id)?.media,
+      made: (id, media) => this.made(id, media),
+    };
+  }
+
   /** Stops the transcoding (what runs yields no video) and waits for the media being finished. */
   async close(): Promise<void> {
+    this.closing = true;
     await this.deps.transcoder.close();
     await Promise.allSettled([...this.making.values()].map((m) => m.media));
   }
@@ -382,4 +486,17 @@ export function displayName(original: string | undefined): string | undefined {
     .replace(/[_\s]+/g, ' ')
     .trim();
   return [...cleaned].slice(0, NAME_MAX).join('').trim() || undefined;
+}
+
+/** Copies a stored object to `file`, and answers its SHA-256 (hex). */
+async function copyOut(store: MediaStore, name: string, file: string): Promise<string> {
+  const hash = createHash('sha256');
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(await store.read(name), tap, createWriteStream(file, { flags: 'wx' }));
+  return hash.digest('hex');
 }

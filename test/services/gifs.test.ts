@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { NotFound } from '../../src/errors';
 import { colorOf, type Person } from '../../src/lib/identity';
 import type { RoomId } from '../../src/lib/room-id';
@@ -50,6 +51,8 @@ const service = (alone: boolean) =>
     post: (room, person, content, cid) => h.chat.post(room, person, content, cid),
     isPublic: (room) => h.rooms.isPublic(room),
     alone,
+    process: 'another process',
+    incomingDir: os.tmpdir(),
   });
 const bob: Person = { session: 'bob-session', pid: 'bobpid', user: colorOf('bob-session') };
 
