@@ -9,6 +9,7 @@ import type { Person } from '../lib/identity';
 import { SharedLock } from '../lib/shared-lock';
 import type { RoomId } from '../lib/room-id';
 import type { Logger } from '../logger';
+import { MediaBusy } from '../media/errors';
 import type { GifLimits } from '../media/inspect';
 import { ingestGif, type IngestDeps, type IngestResult, type MadeMedia } from '../media/pipeline';
 import { mediaNames, type MediaStore } from '../media/store';
@@ -299,9 +300,13 @@ export class GifService {
           if (this.closing) return;
           if (mark.proc === this.deps.process || live.has(mark.proc)) continue;
           if (!(await takePending(mark._id, mark.proc, this.deps.process))) continue;
-          await this.remake(mark._id).catch((err: unknown) =>
-            this.deps.logger.warn('media not made again', { name: mark._id, err: String(err) }),
-          );
+          await this.remake(mark._id).catch(async (err: unknown) => {
+            this.deps.logger.warn('media not made again', { name: mark._id, err: String(err) });
+            // The queue was full: the mark goes back, to be taken at a later sweep. Anything
+            // else (the GIF refused by today's limits, unreadable) would not go better.
+            await clearPending(mark._id, this.deps.process);
+            if (err instanceof MediaBusy) await markPending(mark._id, mark.proc);
+          });
         }
       },
     };

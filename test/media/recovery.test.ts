@@ -62,6 +62,28 @@ async function crashed(message: ChatMessage & { id: string }, proc: string): Pro
   await PendingMedia.create({ _id: message.id, proc, at: new Date(Date.now() - 3_600_000) });
 }
 
+/** An ffmpeg that sleeps until it is killed. */
+async function slowFfmpeg(): Promise<string> {
+  const file = tmp.file('slow-ffmpeg');
+  await writeFile(file, '#!/bin/sh\nexec sleep 30\n');
+  await chmod(file, 0o755);
+  return file;
+}
+
+/** Another process's GIF service on the same database and store, with its own transcoder. */
+const service = (transcoder: Transcoder, proc: string) =>
+  new GifService({
+    store: h.media,
+    transcoder,
+    limits: {},
+    logger: createLogger('silent'),
+    post: (to, person, content, cid) => h.chat.post(to, person, content, cid),
+    isPublic: (id) => h.rooms.isPublic(id),
+    alone: true,
+    process: proc,
+    incomingDir: tmp.dir,
+  });
+
 const stored = (id: string) =>
   Promise.all([h.media.exists(`${id}.webp`), h.media.exists(`${id}.mp4`)]);
 
@@ -140,22 +162,12 @@ test('the mark of a process still seen is left to it; one whose GIF is gone is d
 
 test('a process that stops while ffmpeg runs leaves its mark, and the next one makes the video', async () => {
   // An ffmpeg that takes its time: the stop kills it.
-  const slow = tmp.file('slow-ffmpeg');
-  await writeFile(slow, '#!/bin/sh\nexec sleep 30\n');
-  await chmod(slow, 0o755);
   let spawned = false;
-  const transcoder = new Transcoder({ ffmpegPath: slow, onSpawn: () => (spawned = true) });
-  const stopping = new GifService({
-    store: h.media,
-    transcoder,
-    limits: {},
-    logger: createLogger('silent'),
-    post: (to, person, content, cid) => h.chat.post(to, person, content, cid),
-    isPublic: (id) => h.rooms.isPublic(id),
-    alone: true,
-    process: 'stopping:1',
-    incomingDir: tmp.dir,
+  const transcoder = new Transcoder({
+    ffmpegPath: await slowFfmpeg(),
+    onSpawn: () => (spawned = true),
   });
+  const stopping = service(transcoder, 'stopping:1');
   const upload = tmp.file('upload.gif');
   await copyFile(await makeGif(tmp.file('144x96.gif'), { size: '144x96' }), upload);
   const person = { session: 'stopping-session', pid: 'stoppingpid', user: colorOf('s') };
@@ -173,5 +185,31 @@ test('a process that stops while ffmpeg runs leaves its mark, and the next one m
   // 'stopping:1' beats no more (it never did here): the running app takes its mark over.
   await h.sweeper.sweep();
   expect((await Message.findById(message._id).lean<MessageDoc>())!.video).toBe(`/gif/${id}.mp4`);
+  expect(await PendingMedia.countDocuments()).toBe(0);
+});
+
+test('a mark taken over while the transcoding queue is full goes back, to be taken again', async () => {
+  const message = await sent('160x112');
+  await crashed(message, 'crashed:3');
+  // One child at a time, none waiting, and the one slot held.
+  const transcoder = new Transcoder({
+    ffmpegPath: await slowFfmpeg(),
+    concurrency: 1,
+    maxWaiting: 0,
+  });
+  const holder = transcoder.video(tmp.file('160x112.gif'), tmp.file('held.mp4'));
+  const busy = service(transcoder, 'busy:1');
+  try {
+    await busy.recovery(60_000).run(Date.now());
+    expect(await PendingMedia.find({}).lean()).toEqual([
+      expect.objectContaining({ _id: message.id, proc: 'crashed:3' }),
+    ]);
+  } finally {
+    await busy.close();
+    await holder.done;
+  }
+  // With room again, the running app makes them.
+  await h.sweeper.sweep();
+  expect(await stored(message.id)).toEqual([true, true]);
   expect(await PendingMedia.countDocuments()).toBe(0);
 });
