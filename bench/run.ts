@@ -5,7 +5,7 @@
  * started afresh for every measurement. Prints the figures and the goals as ratios; a full run
  * (no --only, no --quick) also writes bench/RESULTS.md.
  *
- *   npm run bench                      everything (~17 minutes)
+ *   npm run bench                      everything (~18 minutes)
  *   npm run bench -- --quick           shorter runs, fewer sockets, one chat scenario
  *   npm run bench -- --only lobby,chat sections: lobby, chat, sockets, uploads, volume, gifs
  */
