@@ -8,6 +8,7 @@ import {
   hostileValue,
   isErrorCode,
   shortHostileString,
+  fitsOnePacket,
   snapshot,
   watchEscapes,
 } from '../support/fuzz';
@@ -187,8 +188,7 @@ const emit: fc.Arbitrary<Emit> = fc.oneof(
   },
 );
 
-/** Socket.IO closes a connection whose packet passes maxHttpBufferSize (64 KB): stay under it. */
-const fits = (e: Emit) => JSON.stringify(e.args).length < 50_000;
+const fits = (e: Emit) => fitsOnePacket(e.args);
 
 function fill(value: unknown, c: Cast): unknown {
   if (isRef(value))

@@ -72,6 +72,12 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).value;
 
+/**
+ * Socket.IO closes a connection whose packet passes maxHttpBufferSize (64 KB), as it should: a
+ * fuzzed event must stay under it, or every event after it on that socket goes unanswered.
+ */
+export const fitsOnePacket = (args: unknown) => (JSON.stringify(args) ?? '').length < 50_000;
+
 /** Collects what escapes every handler: an unhandled rejection or exception fails the file. */
 export function watchEscapes(): { escaped: unknown[]; stop(): void } {
   const escaped: unknown[] = [];
