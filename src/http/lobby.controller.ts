@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { keptBy } from '../lib/memo';
 import { lobbyPage, type LobbyQuery } from '../services/lobby';
 import type { RoomService } from '../services/room.service';
 
@@ -50,17 +51,12 @@ const KEPT = 64;
 export function lobbyController({ rooms }: { rooms: RoomService }) {
   const rendered = new Map<string, Rendered>();
   // Browsers send a handful of Accept-Encoding spellings: each is negotiated once.
-  const encodings = new Map<string, Encoding>();
-  const encodingOf = (req: Request): Encoding => {
-    const header = req.headers['accept-encoding'] ?? '';
-    let encoding = encodings.get(header);
-    if (!encoding) {
-      encoding = (req.acceptsEncodings('br', 'gzip', 'identity') || 'identity') as Encoding;
-      if (encodings.size >= KEPT) encodings.clear();
-      encodings.set(header, encoding);
-    }
-    return encoding;
-  };
+  const encodings = keptBy<Encoding>(KEPT);
+  const encodingOf = (req: Request): Encoding =>
+    encodings(
+      req.headers['accept-encoding'] ?? '',
+      () => (req.acceptsEncodings('br', 'gzip', 'identity') || 'identity') as Encoding,
+    );
 
   const render = (res: Response, locals: object) =>
     new Promise<string>((resolve, reject) =>

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { keptBy } from '../lib/memo';
 import { SYSTEM_TEXT } from '../models/message.model';
 import { en, type Dictionary } from './en';
 import { fill, type Params } from './fill';
@@ -95,8 +96,7 @@ const TRANSLATORS: Record<Lang, Translator> = Object.fromEntries(
  * The language each Accept-Language header asked for, by the header's text: a browser sends the
  * same one on every request, and negotiating it parses and sorts its entries each time.
  */
-const negotiated = new Map<string, Lang>();
-const NEGOTIATED_KEPT = 256;
+const negotiated = keptBy<Lang>(256);
 
 /** The language of a request: the remembered choice, else the browser's Accept-Language, else English. */
 export function languageOf(req: Request): Lang {
@@ -105,14 +105,10 @@ export function languageOf(req: Request): Lang {
   if (isLang(chosen)) return chosen;
   const header = req.headers['accept-language'];
   if (!header) return 'en';
-  let lang = negotiated.get(header);
-  if (!lang) {
+  return negotiated(header, () => {
     const accepted = req.acceptsLanguages(...LANGS);
-    lang = isLang(accepted) ? accepted : 'en';
-    if (negotiated.size >= NEGOTIATED_KEPT) negotiated.clear();
-    negotiated.set(header, lang);
-  }
-  return lang;
+    return isLang(accepted) ? accepted : 'en';
+  });
 }
 
 /**
