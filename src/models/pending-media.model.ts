@@ -19,6 +19,24 @@ const pendingSchema = new Schema(
 
 export const PendingMedia = model('PendingMedia', pendingSchema, 'pendingmedia');
 
+/**
+ * One taking-over of a mark (its id, process and time): its unique `_id` lets one process in, on
+ * any store. Deletes are not enough: over FerretDB two concurrent deletes of one
+ * document both reported it deleted (measured: 2 of 12 racers took the same mark).
+ */
+const takeoverSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+const MediaTakeover = model('MediaTakeover', takeoverSchema, 'mediatakeovers');
+
+/** How long a taking-over is remembered: the dead process's mark is long gone by then. */
+const TAKEOVER_KEPT_MS = 24 * 3_600_000;
+
 export interface Pending {
   _id: string;
   proc: string;
@@ -42,12 +60,27 @@ export function allPending(): Promise<Pending[]> {
 }
 
 /**
- * Takes over the making of `id` from `from` (a process gone): true for the one process whose
- * delete removed the mark (a delete is atomic on every store, unlike a guarded update).
+ * Takes over a mark of a process gone: true for the one process whose takeover of this very mark
+ * (id, process, time) was inserted first; it replaces the mark with its own. A mark given back
+ * later is a new one, taken again.
  */
-export async function takePending(id: string, from: string, to: string): Promise<boolean> {
-  const { deletedCount } = await PendingMedia.deleteOne({ _id: id, proc: from });
-  if (deletedCount !== 1) return false;
+export async function takePending(mark: Pending, to: string): Promise<boolean> {
+  const { _id: id, proc: from, at } = mark;
+  const key = `${id} ${from} ${at.getTime()}`;
+  const taken = await MediaTakeover.create({ _id: key, at: new Date() }).then(
+    () => true,
+    (err: unknown) => {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    },
+  );
+  if (!taken) return false;
+  await PendingMedia.deleteOne({ _id: id, proc: from });
   await markPending(id, to);
   return true;
+}
+
+/** Forgets takeovers older than a day (the sweeper's media task). */
+export async function expireTakeovers(now: number): Promise<void> {
+  await MediaTakeover.deleteMany({ at: { $lt: new Date(now - TAKEOVER_KEPT_MS) } });
 }

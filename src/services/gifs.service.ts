@@ -16,7 +16,13 @@ import { mediaNames, type MediaStore } from '../media/store';
 import type { Transcoder } from '../media/transcode';
 import { isDeleted } from '../models/deletion.model';
 import { Message, type MessageDoc } from '../models/message.model';
-import { allPending, clearPending, markPending, takePending } from '../models/pending-media.model';
+import {
+  allPending,
+  clearPending,
+  expireTakeovers,
+  markPending,
+  takePending,
+} from '../models/pending-media.model';
 import { liveProcesses } from '../models/process.model';
 import { toChatMessage, type ChatService, type GifContent } from './chat.service';
 import { SCRUB } from './conversation';
@@ -293,13 +299,14 @@ export class GifService {
       name: 'media',
       everyMs: 60_000,
       run: async (now) => {
+        await expireTakeovers(now);
         const pending = await allPending();
         if (pending.length === 0) return;
         const live = await liveProcesses(new Date(now - staleMs));
         for (const mark of pending) {
           if (this.closing) return;
           if (mark.proc === this.deps.process || live.has(mark.proc)) continue;
-          if (!(await takePending(mark._id, mark.proc, this.deps.process))) continue;
+          if (!(await takePending(mark, this.deps.process))) continue;
           await this.remake(mark._id).catch(async (err: unknown) => {
             this.deps.logger.warn('media not made again', { name: mark._id, err: String(err) });
             // The queue was full: the mark goes back, to be taken at a later sweep. Anything

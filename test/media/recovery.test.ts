@@ -7,7 +7,7 @@ import { createLogger } from '../../src/logger';
 import { Transcoder } from '../../src/media/transcode';
 import { GifService } from '../../src/services/gifs.service';
 import { Message, type MessageDoc } from '../../src/models/message.model';
-import { PendingMedia } from '../../src/models/pending-media.model';
+import { PendingMedia, takePending } from '../../src/models/pending-media.model';
 import { ServerProcess } from '../../src/models/process.model';
 import {
   startHarness,
@@ -212,4 +212,15 @@ test('a mark taken over while the transcoding queue is full goes back, to be tak
   await h.sweeper.sweep();
   expect(await stored(message.id)).toEqual([true, true]);
   expect(await PendingMedia.countDocuments()).toBe(0);
+});
+
+test('processes racing to take over one mark: exactly one gets it', async () => {
+  const mark = { _id: 'f'.repeat(32), proc: 'crashed:4', at: new Date() };
+  await PendingMedia.create(mark);
+  const takers = Array.from({ length: 12 }, (_, i) => `taker:${i}`);
+  const took = await Promise.all(takers.map((to) => takePending(mark, to)));
+  expect(took.filter(Boolean)).toHaveLength(1);
+  const marks = await PendingMedia.find({}).lean();
+  expect(marks).toEqual([expect.objectContaining({ proc: takers[took.indexOf(true)] })]);
+  await PendingMedia.deleteMany({});
 });
