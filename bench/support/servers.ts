@@ -1,18 +1,19 @@
 /* How each server of the comparison is started: GifChat as `npm start` runs it (development) and in
- * production, the classic app, and the physical limits (bare route, raw Socket.IO, multer). */
+ * production, the classic app, and the physical limits (bare route, raw Socket.IO, multer without and with the checks). */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PROBE, startServer, tsNode, type Server } from './process';
 
-export type Kind = 'bare' | 'floor' | 'raw' | 'multer' | 'classic' | 'dev' | 'prod';
+export type Kind = 'bare' | 'floor' | 'raw' | 'multer' | 'checked' | 'classic' | 'dev' | 'prod';
 
 export const LABELS: Record<Kind, string> = {
   bare: 'bare Express route',
   floor: 'raw Socket.IO insert + broadcast',
   raw: 'raw Socket.IO',
   multer: 'plain multer to disk',
+  checked: 'multer with the checks',
   classic: 'classic app',
   dev: 'GifChat `npm start`',
   prod: 'GifChat production',
@@ -23,6 +24,7 @@ const TARGET_FILES: Partial<Record<Kind, string>> = {
   floor: 'bench/targets/floor.ts',
   raw: 'bench/targets/raw-socketio.ts',
   multer: 'bench/targets/multer.ts',
+  checked: 'bench/targets/multer-checked.ts',
   classic: 'bench/classic/app.ts',
 };
 
