@@ -69,11 +69,18 @@ export function markSeat(room: RoomId, session: string, proc: string): Promise<S
   ).lean<SeatDoc>();
 }
 
-/** Seats last taken before `before`: those the sweeper looks at (younger ones may await a tab). */
+/**
+ * Seats last taken before `before`: those the sweeper looks at (younger ones may await a tab).
+ * `except` leaves out the seats held by that process (a process knows its own tabs in memory).
+ */
 export function agedSeats(
   before: Date,
+  except?: string,
 ): Promise<Pick<SeatDoc, '_id' | 'room' | 'session' | 'proc'>[]> {
-  return Seat.find({ lastSeen: { $lt: before } }, { room: 1, session: 1, proc: 1 }).lean();
+  const filter = except
+    ? { lastSeen: { $lt: before }, proc: { $ne: except } }
+    : { lastSeen: { $lt: before } };
+  return Seat.find(filter, { room: 1, session: 1, proc: 1 }).lean();
 }
 
 /** Process `proc` holds the person's live tab now (the one that held it is gone or let it go). */

@@ -174,3 +174,48 @@ test('seats of a process not seen for SEAT_TTL_MS are released, or claimed where
   expect(h.events.system?.filter(([id, kind]) => id === room && kind === 'exit') ?? []).toEqual([]);
   await ServerProcess.deleteMany({ _id: { $in: ['crashed', 'alive'] } });
 });
+
+test('a sweep reads the seats of this process now and then, not every time: its tabs are known here', async () => {
+  const owner = await h.visitor();
+  const room = await owner.createRoom({ title: 'many tabs here' });
+  await member(h, room, owner);
+  await Promise.all([1, 2, 3].map(() => member(h, room)));
+  // A seat this process held for a tab that is gone, its leave having failed: no tab anywhere.
+  const stranded = await h.visitor();
+  await stranded.agent.get(`/room/${room}`).expect(200);
+  const me = (await Seat.findOne({ room, proc: { $exists: true } }).lean())!.proc;
+  const strandedSeat = (await Seat.findOne({ room, proc: { $exists: false } }).lean())!;
+  await Seat.updateOne({ _id: strandedSeat._id }, { $set: { proc: me } });
+  await age(room);
+  // Seats read by each sweep, watched as the answers of the database on the wire.
+  const read: string[] = [];
+  const watch = (event: { commandName: string; reply: unknown }) => {
+    const batch = (event.reply as { cursor?: { firstBatch?: { room?: unknown }[] } }).cursor
+      ?.firstBatch;
+    if (event.commandName === 'find' && batch)
+      read.push(...batch.filter((d) => String(d.room) === room).map((d) => String(d.room)));
+  };
+  const client = mongoose.connection.getClient();
+  client.on('commandSucceeded', watch);
+  try {
+    await h.sweeper.sweep(); // the first sweep of this test file, or one within minutes of it
+    read.length = 0;
+    await h.sweeper.sweep();
+    expect(read).toEqual([]);
+    expect(await Seat.countDocuments({ room })).toBe(5);
+    // Minutes later, a sweep reads them: the stranded seat is let go, the live tabs' are kept.
+    const later = Date.now() + 6 * 60_000;
+    const now = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      await h.sweeper.sweep();
+    } finally {
+      now.mockRestore();
+    }
+    expect(read.length).toBeGreaterThanOrEqual(5);
+    const left = await Seat.find({ room }).lean();
+    expect(left).toHaveLength(4);
+    expect(left.map((s) => String(s._id))).not.toContain(String(strandedSeat._id));
+  } finally {
+    client.off('commandSucceeded', watch);
+  }
+});
