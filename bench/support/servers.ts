@@ -1,5 +1,6 @@
 /* How each server of the comparison is started: GifChat as `npm start` runs it (development) and in
- * production, the classic app, and the physical limits (bare route, raw Socket.IO, multer without and with the checks). */
+ * production, the classic app, and the physical limits (bare route, raw Socket.IO, multer without
+ * and with the checks). */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
